@@ -1,0 +1,235 @@
+//! Accounts and sign-in (seed 000): the two account kinds, the sign-in steps, sessions and the
+//! user's own profile.
+
+pub mod pages;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod security;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod session;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use types::AccountKind;
+
+/// What the header shows about the signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub display_name: String,
+    pub email: String,
+    pub kind: AccountKind,
+}
+
+/// The kinds of account that can sign in with an identifier. More than one means the person
+/// chooses (seed 000); an unknown identifier gets the kind its domain suggests, so the answer
+/// does not reveal whether an account exists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountChoices {
+    pub kinds: Vec<AccountKind>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub kind: AccountKind,
+    pub email: String,
+    pub display_name: String,
+    pub phone: String,
+    pub language: String,
+    pub time_zone: String,
+    pub notification_email: String,
+}
+
+/// A validated profile change.
+#[derive(Clone, Debug)]
+pub struct ProfileUpdate {
+    pub display_name: types::DisplayName,
+    pub phone: Option<types::PhoneNumber>,
+    pub language: String,
+    pub time_zone: String,
+    pub notification_email: Option<types::EmailAddress>,
+}
+
+impl ProfileUpdate {
+    /// Checks every field and reports all bad ones at once.
+    pub fn parse(
+        display_name: &str,
+        phone: &str,
+        language: &str,
+        time_zone: &str,
+        notification_email: &str,
+    ) -> Result<Self, AppError> {
+        let mut errors = crate::error::FieldErrors::default();
+        let display_name = errors.check("display_name", types::DisplayName::parse(display_name));
+        let phone = if phone.trim().is_empty() {
+            Some(None)
+        } else {
+            errors.check("phone", types::PhoneNumber::parse(phone).map(Some))
+        };
+        let language = errors.check("language", types::parse_language(language));
+        let time_zone = errors.check("time_zone", types::parse_time_zone(time_zone));
+        let notification_email = if notification_email.trim().is_empty() {
+            Some(None)
+        } else {
+            errors.check(
+                "notification_email",
+                types::EmailAddress::parse(notification_email).map(Some),
+            )
+        };
+        errors.into_result()?;
+        match (display_name, phone, language, time_zone, notification_email) {
+            (
+                Some(display_name),
+                Some(phone),
+                Some(language),
+                Some(time_zone),
+                Some(notification_email),
+            ) => Ok(Self {
+                display_name,
+                phone,
+                language,
+                time_zone,
+                notification_email,
+            }),
+            _ => Err(AppError::field(
+                "form",
+                "The form was incomplete. Please try again.",
+            )),
+        }
+    }
+}
+
+/// A `next` target after sign-in: only a path on this site, never another origin.
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control() || c == '\\')
+        && next.len() <= 512;
+    if ok {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
+    let caller = session::optional_caller().await?;
+    Ok(caller.map(|c| UserSummary {
+        display_name: c.display_name,
+        email: c.email,
+        kind: c.kind,
+    }))
+}
+
+#[server(endpoint = "sign_in_options")]
+pub async fn sign_in_options(identifier: String) -> Result<AccountChoices, AppError> {
+    let state = crate::state::app_state()?;
+    service::sign_in_options(&state, &identifier).await
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(
+    identifier: String,
+    kind: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let cookie = service::sign_in(&state, &identifier, &kind, &password).await?;
+    service::set_cookie(&cookie)?;
+    leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/")));
+    Ok(())
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    // Signing out twice (or with an expired session) still clears the cookie and lands on
+    // "Sign in".
+    if let Some(caller) = session::optional_caller().await? {
+        let cookie = session::end(&state.db, &state.config, &caller).await?;
+        service::set_cookie(&cookie)?;
+    }
+    leptos_axum::redirect("/sign-in");
+    Ok(())
+}
+
+#[server(endpoint = "my_profile")]
+pub async fn my_profile() -> Result<Profile, AppError> {
+    let caller = session::caller().await?;
+    let state = crate::state::app_state()?;
+    repo::profile(&state.db, caller.account_id).await
+}
+
+#[server(endpoint = "save_profile")]
+pub async fn save_profile(
+    display_name: String,
+    phone: String,
+    language: String,
+    time_zone: String,
+    notification_email: String,
+) -> Result<(), AppError> {
+    let caller = session::caller().await?;
+    let state = crate::state::app_state()?;
+    let update = ProfileUpdate::parse(
+        &display_name,
+        &phone,
+        &language,
+        &time_zone,
+        &notification_email,
+    )?;
+    repo::update_profile(&state.db, caller.account_id, &update).await?;
+    // A plain form post lands on a page that says it was saved.
+    leptos_axum::redirect("/profile?saved=1");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/profile"), "/profile");
+        assert_eq!(safe_next("/profile?tab=1"), "/profile?tab=1");
+        for bad in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "profile",
+            "",
+            "/a\nb",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn profile_update_reports_every_bad_field() {
+        let err =
+            ProfileUpdate::parse("", "123", "xx", "Mars/Olympus", "nope").expect_err("invalid");
+        for field in [
+            "display_name",
+            "phone",
+            "language",
+            "time_zone",
+            "notification_email",
+        ] {
+            assert!(err.field_message(field).is_some(), "{field}");
+        }
+        let ok = ProfileUpdate::parse("Megan", "", "de", "Europe/Berlin", "megan@home.example")
+            .expect("valid");
+        assert!(ok.phone.is_none());
+        assert_eq!(
+            ok.notification_email.map(|e| e.as_str().to_owned()),
+            Some("megan@home.example".to_owned())
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! The accounts pages: "Sign in" and "Edit Profile".
+
+mod profile;
+mod sign_in;
+
+pub use profile::ProfilePage;
+pub use sign_in::{encode, SignInPage};

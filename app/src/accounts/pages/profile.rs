@@ -1,0 +1,142 @@
+//! "Edit Profile": the signed-in user's own name, phone, language, time zone and the email
+//! address that receives notices (which may differ from the sign-in address).
+
+use crate::{
+    accounts::{
+        my_profile,
+        types::{LANGUAGES, TIME_ZONES},
+        Profile, SaveProfile,
+    },
+    components::{banner_message, ErrorBanner, SelectField, TextField},
+    error::AppError,
+    RequireUser, SessionEpoch,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+const FIELDS: &[&str] = &[
+    "display_name",
+    "phone",
+    "language",
+    "time_zone",
+    "notification_email",
+];
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    view! {
+        <RequireUser>
+            <ProfileForm />
+        </RequireUser>
+    }
+}
+
+#[component]
+fn ProfileForm() -> impl IntoView {
+    let action = ServerAction::<SaveProfile>::new();
+    let epoch = expect_context::<SessionEpoch>();
+    let saves = RwSignal::new(0u32);
+    Effect::new(move || {
+        if let Some(Ok(())) = action.value().get() {
+            saves.update(|n| *n += 1);
+            epoch.bump();
+        }
+    });
+    let profile = Resource::new(move || saves.get(), |_| my_profile());
+    let query = use_query_map();
+    let saved = move || {
+        matches!(action.value().get(), Some(Ok(())))
+            || (action.value().get().is_none() && query.read().get("saved").is_some())
+    };
+    let error = move || action.value().get().and_then(Result::err);
+    let field = move |name: &'static str| {
+        Signal::derive(move || error().and_then(|e: AppError| e.field_message(name)))
+    };
+
+    view! {
+        <main class="page" id="main">
+            <h1>"Edit Profile"</h1>
+            {move || {
+                saved()
+                    .then(|| {
+                        view! {
+                            <div class="banner banner-ok" role="status">
+                                "Your profile has been saved."
+                            </div>
+                        }
+                    })
+            }}
+            <ErrorBanner message=Signal::derive(move || {
+                error().and_then(|e| banner_message(&e, FIELDS))
+            }) />
+            <Suspense fallback=|| view! { <p>"Loading your profile…"</p> }>
+                {move || Suspend::new(async move {
+                    profile
+                        .await
+                        .map(|p: Profile| {
+                            let languages = LANGUAGES
+                                .iter()
+                                .map(|(v, t)| ((*v).to_owned(), (*t).to_owned()))
+                                .collect();
+                            let zones = TIME_ZONES
+                                .iter()
+                                .map(|z| ((*z).to_owned(), (*z).replace('_', " ")))
+                                .collect();
+                            view! {
+                                <dl class="facts">
+                                    <dt>"Sign-in email"</dt>
+                                    <dd>{p.email.clone()}</dd>
+                                    <dt>"Account kind"</dt>
+                                    <dd>{p.kind.label()}</dd>
+                                </dl>
+                                <ActionForm action=action attr:class="stack">
+                                    <TextField
+                                        label="Display name"
+                                        name="display_name"
+                                        value=p.display_name
+                                        autocomplete="name"
+                                        required=true
+                                        error=field("display_name")
+                                    />
+                                    <TextField
+                                        label="Phone number"
+                                        name="phone"
+                                        input_type="tel"
+                                        value=p.phone
+                                        autocomplete="tel"
+                                        error=field("phone")
+                                    />
+                                    <SelectField
+                                        label="Language"
+                                        name="language"
+                                        options=languages
+                                        selected=p.language
+                                        error=field("language")
+                                    />
+                                    <SelectField
+                                        label="Time zone"
+                                        name="time_zone"
+                                        options=zones
+                                        selected=p.time_zone
+                                        error=field("time_zone")
+                                    />
+                                    <TextField
+                                        label="Notification email"
+                                        name="notification_email"
+                                        input_type="text"
+                                        value=p.notification_email
+                                        autocomplete="email"
+                                        error=field("notification_email")
+                                    />
+                                    <p class="hint">
+                                        "All notices from Services Hub go to this address. Leave it empty to use your sign-in email."
+                                    </p>
+                                    <button type="submit" class="primary">"Save profile"</button>
+                                </ActionForm>
+                            }
+                        })
+                })}
+            </Suspense>
+        </main>
+    }
+}

@@ -1,0 +1,159 @@
+//! "Sign in" in three steps that each work without JavaScript: the identifier (a GET form, since
+//! it changes nothing), the choice of account kind when an address has both, then the password.
+
+use crate::{
+    accounts::{sign_in_options, types::AccountKind, AccountChoices, SignIn},
+    components::{banner_message, ErrorBanner, TextField},
+    error::AppError,
+    SessionEpoch,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    let identifier = move || query.read().get("identifier").unwrap_or_default();
+    let next = move || query.read().get("next").unwrap_or_else(|| "/".to_owned());
+    let chosen = move || {
+        query
+            .read()
+            .get("kind")
+            .and_then(|k| AccountKind::parse(&k))
+    };
+    let options = Resource::new(identifier, |identifier| async move {
+        if identifier.trim().is_empty() {
+            Ok(None)
+        } else {
+            sign_in_options(identifier).await.map(Some)
+        }
+    });
+
+    view! {
+        <main class="auth-card" id="main">
+            <h1>"Sign in"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let step = match options.await {
+                        Ok(None) => IdentifierStep(identifier(), next(), None).into_any(),
+                        Err(error) => {
+                            let message = error
+                                .field_message("identifier")
+                                .unwrap_or_else(|| error.to_string());
+                            IdentifierStep(identifier(), next(), Some(message)).into_any()
+                        }
+                        Ok(Some(AccountChoices { kinds })) => {
+                            match chosen().filter(|k| kinds.contains(k)) {
+                                Some(kind) => PasswordStep(identifier(), kind, next()).into_any(),
+                                None if kinds.len() > 1 => {
+                                    KindChooser(identifier(), kinds, next()).into_any()
+                                }
+                                None => {
+                                    let kind = kinds.first().copied().unwrap_or(AccountKind::Personal);
+                                    PasswordStep(identifier(), kind, next()).into_any()
+                                }
+                            }
+                        }
+                    };
+                    step
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[allow(non_snake_case)]
+fn IdentifierStep(identifier: String, next: String, error: Option<String>) -> impl IntoView {
+    view! {
+        <p>"Enter the email address or phone number of your account."</p>
+        <form method="get" action="/sign-in" class="stack">
+            <input type="hidden" name="next" value=next />
+            <TextField
+                label="Email address or phone number"
+                name="identifier"
+                input_type="text"
+                value=identifier
+                autocomplete="username"
+                required=true
+                autofocus=true
+                error=Signal::derive(move || error.clone())
+            />
+            <button type="submit" class="primary">"Next"</button>
+        </form>
+    }
+}
+
+#[allow(non_snake_case)]
+fn KindChooser(identifier: String, kinds: Vec<AccountKind>, next: String) -> impl IntoView {
+    view! {
+        <p>
+            "It looks like " <strong>{identifier.clone()}</strong>
+            " is used with more than one account. Which one do you want to use?"
+        </p>
+        <form method="get" action="/sign-in" class="chooser">
+            <input type="hidden" name="identifier" value=identifier />
+            <input type="hidden" name="next" value=next />
+            {kinds
+                .into_iter()
+                .map(|kind| {
+                    view! {
+                        <button type="submit" name="kind" value=kind.as_str() class="choice">
+                            {kind.label()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </form>
+    }
+}
+
+#[allow(non_snake_case)]
+fn PasswordStep(identifier: String, kind: AccountKind, next: String) -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let epoch = expect_context::<SessionEpoch>();
+    Effect::new(move || {
+        if let Some(Ok(())) = action.value().get() {
+            epoch.bump();
+        }
+    });
+    let error = move || action.value().get().and_then(Result::err);
+    let field = move |name: &'static str| {
+        Signal::derive(move || error().and_then(|e: AppError| e.field_message(name)))
+    };
+    let change = format!("/sign-in?next={}", encode(&next));
+    view! {
+        <p class="identity">
+            <strong>{identifier.clone()}</strong>
+            <span class="kind">{kind.label()}</span>
+            <a href=change>"Use another account"</a>
+        </p>
+        <ErrorBanner message=Signal::derive(move || {
+            error().and_then(|e| banner_message(&e, &["password", "identifier"]))
+        }) />
+        <ActionForm action=action attr:class="stack">
+            <input type="hidden" name="identifier" value=identifier />
+            <input type="hidden" name="kind" value=kind.as_str() />
+            <input type="hidden" name="next" value=next />
+            {move || {
+                field("identifier")
+                    .get()
+                    .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
+            }}
+            <TextField
+                label="Password"
+                name="password"
+                input_type="password"
+                autocomplete="current-password"
+                required=true
+                autofocus=true
+                error=field("password")
+            />
+            <button type="submit" class="primary">"Sign in"</button>
+        </ActionForm>
+    }
+}
+
+/// Percent-encodes a query value (the `next` path).
+pub fn encode(value: &str) -> String {
+    urlencoding::encode(value).into_owned()
+}

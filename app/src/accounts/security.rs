@@ -1,0 +1,192 @@
+//! Password hashing and the guards in front of it: Argon2id off the async threads behind a
+//! semaphore, a dummy verification for unknown accounts, and a per-address rate limit.
+
+use crate::error::AppError;
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Algorithm, Argon2, Params,
+};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::{
+    net::IpAddr,
+    num::NonZeroU32,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, OnceLock,
+    },
+};
+use tokio::sync::Semaphore;
+
+/// Sign-in attempts allowed per client address and minute.
+pub const DEFAULT_ATTEMPTS_PER_MINUTE: u32 = 30;
+
+pub struct SignInGuards {
+    /// Each Argon2 run takes ~19 MiB and a core for tens of milliseconds: a burst of sign-ins
+    /// queues here rather than starving the runtime or the health probe.
+    hashing: Arc<Semaphore>,
+    per_address: DefaultKeyedRateLimiter<IpAddr>,
+    verifications: AtomicU64,
+}
+
+impl SignInGuards {
+    pub fn new(attempts_per_minute: u32) -> Self {
+        let per_minute = NonZeroU32::new(attempts_per_minute).unwrap_or(NonZeroU32::MIN);
+        let parallel = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        Self {
+            hashing: Arc::new(Semaphore::new(parallel)),
+            per_address: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            verifications: AtomicU64::new(0),
+        }
+    }
+
+    /// Refuses an address that has used up its attempts for now.
+    pub fn check_address(&self, address: IpAddr) -> Result<(), AppError> {
+        self.per_address
+            .check_key(&address)
+            .map_err(|_| AppError::TooManyRequests)
+    }
+
+    /// How many verifications against a real stored hash have run (a lockout test counts them).
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
+    }
+
+    pub async fn hash(&self, password: &str) -> Result<String, AppError> {
+        let password = password.to_owned();
+        self.blocking(move || hash_now(&password)).await?
+    }
+
+    /// Verifies against the stored hash, or against a dummy hash when there is none, so an
+    /// unknown account costs the same time as a wrong password.
+    pub async fn verify(&self, stored: Option<String>, password: &str) -> Result<bool, AppError> {
+        if stored.is_some() {
+            self.verifications.fetch_add(1, Ordering::Relaxed);
+        }
+        let password = password.to_owned();
+        self.blocking(move || {
+            let (hash, real) = match stored {
+                Some(hash) => (hash, true),
+                None => (dummy_hash().to_owned(), false),
+            };
+            let ok = PasswordHash::new(&hash)
+                .map(|parsed| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &parsed)
+                        .is_ok()
+                })
+                .unwrap_or(false);
+            real && ok
+        })
+        .await
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = self
+            .hashing
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(AppError::internal)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(AppError::internal)
+    }
+}
+
+impl Default for SignInGuards {
+    fn default() -> Self {
+        Self::new(DEFAULT_ATTEMPTS_PER_MINUTE)
+    }
+}
+
+/// Argon2id with the crate's defaults: m=19456 KiB, t=2, p=1, exactly ASVS's floor.
+fn hash_now(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(AppError::internal)
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_now("dummy password for unknown accounts").unwrap_or_default())
+}
+
+/// True when a stored hash is weaker than today's parameters and should be replaced at the
+/// next successful sign-in.
+pub fn needs_rehash(stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return true;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return true;
+    };
+    let floor = Params::default();
+    parsed.algorithm != Algorithm::Argon2id.ident()
+        || params.m_cost() < floor.m_cost()
+        || params.t_cost() < floor.t_cost()
+        || params.p_cost() < floor.p_cost()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_at_the_floor_and_verify() {
+        let guards = SignInGuards::default();
+        let hash = guards.hash("correct horse battery").await.expect("hash");
+        let parsed = PasswordHash::new(&hash).expect("phc string");
+        assert_eq!(parsed.algorithm, Algorithm::Argon2id.ident());
+        let params = Params::try_from(&parsed).expect("params");
+        assert!(params.m_cost() >= 19_456 && params.t_cost() >= 2 && params.p_cost() >= 1);
+        assert!(!needs_rehash(&hash));
+        assert!(guards
+            .verify(Some(hash.clone()), "correct horse battery")
+            .await
+            .expect("verify"));
+        assert!(!guards.verify(Some(hash), "wrong").await.expect("verify"));
+        assert!(!guards.verify(None, "anything").await.expect("verify"));
+        assert_eq!(
+            guards.verifications(),
+            2,
+            "the dummy verification is not counted"
+        );
+    }
+
+    #[test]
+    fn weak_parameters_are_rehashed() {
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            Params::new(4096, 1, 1, None).expect("params"),
+        );
+        let salt = SaltString::generate(&mut OsRng);
+        let hash = weak
+            .hash_password(b"password", &salt)
+            .expect("hash")
+            .to_string();
+        assert!(needs_rehash(&hash));
+        assert!(needs_rehash("not a hash"));
+    }
+
+    #[test]
+    fn the_address_limit_refuses_past_the_quota() {
+        let guards = SignInGuards::new(3);
+        let address: IpAddr = [10, 0, 0, 1].into();
+        for _ in 0..3 {
+            assert!(guards.check_address(address).is_ok());
+        }
+        assert_eq!(
+            guards.check_address(address),
+            Err(AppError::TooManyRequests)
+        );
+        assert!(guards.check_address([10, 0, 0, 2].into()).is_ok());
+    }
+}

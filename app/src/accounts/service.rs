@@ -1,0 +1,228 @@
+//! The sign-in steps (server only), between the server functions and the queries.
+
+use crate::{
+    accounts::{
+        repo,
+        security::needs_rehash,
+        session,
+        types::{AccountKind, SignInIdentifier},
+        AccountChoices,
+    },
+    error::AppError,
+    state::AppState,
+};
+
+/// One message for every failed sign-in: unknown account, wrong password, locked account.
+pub const INCORRECT: &str = "Your email or password is incorrect.";
+
+fn incorrect() -> AppError {
+    AppError::field("password", INCORRECT)
+}
+
+pub async fn sign_in_options(
+    state: &AppState,
+    identifier: &str,
+) -> Result<AccountChoices, AppError> {
+    let identifier =
+        SignInIdentifier::parse(identifier).map_err(|m| AppError::field("identifier", m))?;
+    let mut kinds = repo::kinds_for(&state.db, &identifier).await?;
+    if kinds.is_empty() {
+        let work_domain = match &identifier {
+            SignInIdentifier::Email(email) => {
+                repo::organization_for_domain(&state.db, email.domain())
+                    .await?
+                    .is_some()
+            }
+            SignInIdentifier::Phone(_) => false,
+        };
+        kinds.push(if work_domain {
+            AccountKind::Work
+        } else {
+            AccountKind::Personal
+        });
+    }
+    Ok(AccountChoices { kinds })
+}
+
+/// Verifies the password and starts a session; returns the `Set-Cookie` value.
+pub async fn sign_in(
+    state: &AppState,
+    identifier: &str,
+    kind: &str,
+    password: &str,
+) -> Result<String, AppError> {
+    let address = session::client_address(&state.config);
+    state.security.check_address(address)?;
+
+    let identifier =
+        SignInIdentifier::parse(identifier).map_err(|m| AppError::field("identifier", m))?;
+    let kind = AccountKind::parse(kind).ok_or_else(|| {
+        AppError::field(
+            "kind",
+            "Choose a work or school account or a personal account.",
+        )
+    })?;
+    if password.is_empty() {
+        return Err(AppError::field("password", "Enter your password."));
+    }
+    if password.chars().count() > crate::accounts::types::NewPassword::MAX_LEN {
+        return Err(AppError::field(
+            "password",
+            "A password has at most 128 characters.",
+        ));
+    }
+
+    let credentials = repo::credentials(&state.db, &identifier, kind).await?;
+    let verified = match credentials {
+        Some(credentials) => {
+            // The attempt is counted before the (slow) verification; a locked account still
+            // costs a dummy verification so its answer looks and takes the same.
+            if repo::reserve_attempt(&state.db, credentials.account_id).await? {
+                let hash = credentials.password_hash.clone();
+                state
+                    .security
+                    .verify(Some(hash), password)
+                    .await?
+                    .then_some(credentials)
+            } else {
+                state.security.verify(None, password).await?;
+                None
+            }
+        }
+        None => {
+            state.security.verify(None, password).await?;
+            None
+        }
+    };
+    let Some(credentials) = verified else {
+        tracing::info!(%address, kind = %kind, "sign-in failed");
+        return Err(incorrect());
+    };
+    let new_hash = if needs_rehash(&credentials.password_hash) {
+        Some(state.security.hash(password).await?)
+    } else {
+        None
+    };
+    repo::record_success(&state.db, credentials.account_id, new_hash).await?;
+    tracing::info!(%address, account = credentials.account_id, "sign-in succeeded");
+    session::start(&state.db, &state.config, credentials.account_id, address).await
+}
+
+/// Adds a `Set-Cookie` header to the response of the current server function.
+pub fn set_cookie(value: &str) -> Result<(), AppError> {
+    let header = http::HeaderValue::from_str(value).map_err(AppError::internal)?;
+    let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        .ok_or_else(|| AppError::internal("ResponseOptions was not provided"))?;
+    response.append_header(http::header::SET_COOKIE, header);
+    Ok(())
+}
+
+/// What the operator's `admin create-account` (and the demo data) ask for.
+pub struct CreateAccount<'a> {
+    pub kind: &'a str,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    pub organization: Option<&'a str>,
+    pub password: &'a str,
+}
+
+/// Creates an account after checking every rule: a work account's address must be on a domain
+/// of its organization; a personal account belongs to no organization.
+pub async fn create_account(
+    state: &AppState,
+    input: CreateAccount<'_>,
+    actor: crate::audit::repo::Actor<'_>,
+) -> Result<i64, AppError> {
+    use crate::accounts::types::{DisplayName, EmailAddress, NewPassword, PhoneNumber};
+    let mut errors = crate::error::FieldErrors::default();
+    let kind = errors.check(
+        "kind",
+        AccountKind::parse(input.kind).ok_or_else(|| "The kind is work or personal.".to_owned()),
+    );
+    let email = errors.check("email", EmailAddress::parse(input.email));
+    let name = errors.check("name", DisplayName::parse(input.name));
+    let phone = match input.phone {
+        Some(phone) => errors.check("phone", PhoneNumber::parse(phone).map(Some)),
+        None => Some(None),
+    };
+    let password = errors.check("password", NewPassword::parse(input.password));
+    errors.into_result()?;
+    let (Some(kind), Some(email), Some(display_name), Some(phone), Some(password)) =
+        (kind, email, name, phone, password)
+    else {
+        return Err(AppError::field("form", "Incomplete account."));
+    };
+    let organization_id = match (kind, input.organization) {
+        (AccountKind::Personal, Some(_)) => {
+            return Err(AppError::field(
+                "organization",
+                "A personal account belongs to a person, not to an organization.",
+            ))
+        }
+        (AccountKind::Personal, None) => None,
+        (AccountKind::Work, named) => {
+            let by_domain = repo::organization_for_domain(&state.db, email.domain()).await?;
+            let named = match named {
+                Some(name) => Some(
+                    repo::organization_by_name(&state.db, name)
+                        .await?
+                        .ok_or_else(|| {
+                            AppError::field(
+                                "organization",
+                                format!("There is no organization named {name:?}."),
+                            )
+                        })?,
+                ),
+                None => None,
+            };
+            match (by_domain, named) {
+                (Some(domain_org), Some(named_org)) if domain_org == named_org => Some(domain_org),
+                (Some(domain_org), None) => Some(domain_org),
+                _ => {
+                    return Err(AppError::field(
+                        "email",
+                        format!(
+                            "A work or school account needs an address on one of its organization's domains; {} is not one.",
+                            email.domain()
+                        ),
+                    ))
+                }
+            }
+        }
+    };
+    let password_hash = state.security.hash(password.expose()).await?;
+    repo::create_account(
+        &state.db,
+        &repo::NewAccount {
+            kind,
+            email,
+            display_name,
+            phone,
+            organization_id,
+            password_hash,
+        },
+        actor,
+    )
+    .await
+}
+
+pub async fn create_organization(
+    state: &AppState,
+    name: &str,
+    domain: &str,
+    actor: crate::audit::repo::Actor<'_>,
+) -> Result<i64, AppError> {
+    let mut errors = crate::error::FieldErrors::default();
+    let name = errors.check("name", crate::accounts::types::DisplayName::parse(name));
+    let domain = errors.check(
+        "domain",
+        crate::accounts::types::ascii_domain(domain)
+            .ok_or_else(|| "Enter a domain name like contoso.com.".to_owned()),
+    );
+    errors.into_result()?;
+    let (Some(name), Some(domain)) = (name, domain) else {
+        return Err(AppError::field("form", "Incomplete organization."));
+    };
+    repo::create_organization(&state.db, &repo::NewOrganization { name, domain }, actor).await
+}

@@ -1,0 +1,205 @@
+//! Server-side sessions. A session is a row keyed by the SHA-256 of a random 256-bit token; the
+//! browser holds only the token. Rows (not opaque blobs) let sign-out, a password change or a
+//! disabled account end every session of an account at once.
+
+use crate::{
+    accounts::types::AccountKind,
+    error::AppError,
+    state::{app_state, now, Config, Db},
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use cookie::{Cookie, SameSite};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use std::net::{IpAddr, SocketAddr};
+
+/// Who is calling: the signed-in account, read from the session on every request, so a change
+/// of rights takes effect on the next call.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub account_id: i64,
+    pub kind: AccountKind,
+    pub email: String,
+    pub display_name: String,
+    session_hash: String,
+}
+
+/// Every server function that needs a signed-in user starts here (SSR calls bypass any
+/// middleware, so the check must live in the function itself).
+pub async fn caller() -> Result<Caller, AppError> {
+    optional_caller().await?.ok_or(AppError::Unauthorized)
+}
+
+pub async fn optional_caller() -> Result<Option<Caller>, AppError> {
+    let state = app_state()?;
+    let Some(token) = request_token(&state.config) else {
+        return Ok(None);
+    };
+    lookup(&state.db, &state.config, &token).await
+}
+
+fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn request_parts() -> Option<http::request::Parts> {
+    leptos::prelude::use_context::<http::request::Parts>()
+}
+
+/// The session token the request carries, if any.
+fn request_token(config: &Config) -> Option<String> {
+    let parts = request_parts()?;
+    let name = config.session_cookie_name();
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_owned())
+}
+
+/// The client's address: the peer, or the last `X-Forwarded-For` hop when the peer is a proxy
+/// the operator trusts (anything else could be forged by the client).
+pub fn client_address(config: &Config) -> IpAddr {
+    let parts = request_parts();
+    let peer = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>())
+        .map(|info| info.0.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    if !config.trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    parts
+        .as_ref()
+        .and_then(|p| p.headers.get("x-forwarded-for"))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|hop| hop.trim().parse().ok())
+        .unwrap_or(peer)
+}
+
+pub fn user_agent() -> String {
+    request_parts()
+        .and_then(|p| p.headers.get(http::header::USER_AGENT).cloned())
+        .and_then(|v| v.to_str().ok().map(|s| s.chars().take(200).collect()))
+        .unwrap_or_default()
+}
+
+async fn lookup(db: &Db, config: &Config, token: &str) -> Result<Option<Caller>, AppError> {
+    let hash = hash_token(token);
+    let row = sqlx::query(
+        "SELECT s.account_id, s.created_at, s.last_seen_at, a.kind, a.email, a.display_name \
+         FROM sessions s JOIN accounts a ON a.id = s.account_id \
+         WHERE s.id_hash = $1 AND a.disabled_at IS NULL",
+    )
+    .bind(&hash)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let now = now();
+    let created_at: i64 = row.try_get("created_at")?;
+    let last_seen_at: i64 = row.try_get("last_seen_at")?;
+    let expired = now - created_at > config.session_absolute.as_secs() as i64
+        || now - last_seen_at > config.session_idle.as_secs() as i64;
+    if expired {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(&hash)
+            .execute(db.pool())
+            .await?;
+        return Ok(None);
+    }
+    // Touch at most once a minute: the idle timeout needs no finer grain, and it spares writes.
+    if now - last_seen_at >= 60 {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(db.pool())
+            .await?;
+    }
+    let kind: String = row.try_get("kind")?;
+    Ok(Some(Caller {
+        account_id: row.try_get("account_id")?,
+        kind: AccountKind::parse(&kind).unwrap_or(AccountKind::Personal),
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        session_hash: hash,
+    }))
+}
+
+/// Starts a fresh session (a new id at every sign-in) and ends the one the request carried.
+/// Returns the `Set-Cookie` value.
+pub async fn start(
+    db: &Db,
+    config: &Config,
+    account_id: i64,
+    address: IpAddr,
+) -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let now = now();
+    let previous = request_token(config).map(|t| hash_token(&t));
+    let mut tx = db.begin_write().await?;
+    if let Some(previous) = previous {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(previous)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, ip, user_agent) \
+         VALUES ($1, $2, $3, $3, $4, $5)",
+    )
+    .bind(hash_token(&token))
+    .bind(account_id)
+    .bind(now)
+    .bind(address.to_string())
+    .bind(user_agent())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(session_cookie(
+        config,
+        &token,
+        config.session_absolute.as_secs() as i64,
+    ))
+}
+
+/// Ends the caller's session server-side; returns the `Set-Cookie` value that clears it.
+pub async fn end(db: &Db, config: &Config, caller: &Caller) -> Result<String, AppError> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(&caller.session_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(session_cookie(config, "", 0))
+}
+
+/// Ends every session of an account except, optionally, one (a password change keeps the
+/// session that made it).
+pub async fn end_all_for(db: &Db, account_id: i64, keep: Option<&Caller>) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2")
+        .bind(account_id)
+        .bind(keep.map(|c| c.session_hash.as_str()).unwrap_or(""))
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+fn session_cookie(config: &Config, value: &str, max_age_secs: i64) -> String {
+    Cookie::build((config.session_cookie_name(), value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(config.secure_cookies)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .build()
+        .to_string()
+}

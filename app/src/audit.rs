@@ -1,0 +1,52 @@
+//! The audit log: who did which administrative action to what, when and from where.
+
+#[cfg(feature = "ssr")]
+pub mod repo {
+    use crate::state::now;
+    use sqlx::{Any, Transaction};
+
+    /// Who acted: a signed-in account, or the operator at the command line.
+    pub enum Actor<'a> {
+        Account { id: i64, label: &'a str },
+        CommandLine,
+    }
+
+    pub struct Entry<'a> {
+        pub actor: Actor<'a>,
+        pub action: &'a str,
+        pub object_type: &'a str,
+        pub object_id: Option<i64>,
+        pub organization_id: Option<i64>,
+        pub ip: &'a str,
+    }
+
+    /// Written inside the transaction of the action itself, so the log never disagrees with it.
+    pub async fn record(tx: &mut Transaction<'static, Any>, entry: Entry<'_>) -> sqlx::Result<()> {
+        let (actor_id, actor_label) = match entry.actor {
+            Actor::Account { id, label } => (Some(id), label.to_owned()),
+            Actor::CommandLine => (None, "operator (command line)".to_owned()),
+        };
+        tracing::info!(
+            actor = %actor_label,
+            action = entry.action,
+            object = entry.object_type,
+            object_id = ?entry.object_id,
+            "audit"
+        );
+        sqlx::query(
+            "INSERT INTO audit_log (actor_account_id, actor_label, action, object_type, object_id, \
+             organization_id, ip, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(actor_id)
+        .bind(actor_label)
+        .bind(entry.action)
+        .bind(entry.object_type)
+        .bind(entry.object_id)
+        .bind(entry.organization_id)
+        .bind(entry.ip)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+}

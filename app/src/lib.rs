@@ -1,0 +1,214 @@
+//! Services Hub: routes, the app shell and the domains. Server-only code (the data layer,
+//! hashing, sessions) sits behind the `ssr` feature so the WASM build never pulls it in.
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod audit;
+pub mod components;
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use accounts::{current_user, SignOut, UserSummary};
+use error::AppError;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Redirect, Route, Router, Routes, A},
+    hooks::use_location,
+    path, SsrMode,
+};
+
+/// The HTML document around the app. The nonce from `leptos_axum` goes on every inline script
+/// leptos emits, and the server's Content-Security-Policy names it.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Names this response's nonce in its Content-Security-Policy: only leptos' own inline scripts
+/// run; `'wasm-unsafe-eval'` lets the WASM bundle compile.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+             base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// Bumped whenever the signed-in user may have changed (sign-in, sign-out, profile saved), so
+/// the header fetches the user again.
+#[derive(Clone, Copy)]
+pub struct SessionEpoch(RwSignal<u32>);
+
+impl SessionEpoch {
+    pub fn bump(&self) {
+        self.0.update(|n| *n += 1);
+    }
+}
+
+/// The signed-in user as the header and private pages see it.
+#[derive(Clone, Copy)]
+pub struct UserResource(pub Resource<Result<Option<UserSummary>, AppError>>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let epoch = SessionEpoch(RwSignal::new(0));
+    provide_context(epoch);
+    let user = Resource::new(move || epoch.0.get(), |_| current_user());
+    provide_context(UserResource(user));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/services-hub.css" />
+        <Title text="Services Hub" />
+        <Router>
+            <a class="skip-link" href="#main">"Skip to main content"</a>
+            <Header />
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let user = expect_context::<UserResource>().0;
+    let epoch = expect_context::<SessionEpoch>();
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move || {
+        if let Some(Ok(())) = sign_out.value().get() {
+            epoch.bump();
+        }
+    });
+    view! {
+        <header class="top">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    user.await
+                        .ok()
+                        .flatten()
+                        .map(|u| {
+                            view! {
+                                <A href="/profile" attr:class="user-name" attr:title="Edit Profile">
+                                    {u.display_name}
+                                </A>
+                            }
+                        })
+                })}
+            </Transition>
+            <A href="/" attr:class="brand">"Services Hub"</A>
+            <nav aria-label="Account">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        user.await
+                            .ok()
+                            .flatten()
+                            .map(|_| {
+                                view! {
+                                    <ActionForm action=sign_out attr:class="inline">
+                                        <button type="submit" class="link">"Sign out"</button>
+                                    </ActionForm>
+                                }
+                            })
+                    })}
+                </Transition>
+            </nav>
+        </header>
+    }
+}
+
+/// Renders its children only for a signed-in user; anyone else goes to "Sign in" and comes back
+/// here afterwards.
+#[component]
+pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
+    let user = expect_context::<UserResource>().0;
+    let location = use_location();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(_)) => children.read_value()().into_any(),
+                    _ => {
+                        let here = format!(
+                            "{}{}",
+                            location.pathname.get_untracked(),
+                            location.search.get_untracked()
+                        );
+                        let target = format!(
+                            "/sign-in?next={}",
+                            accounts::pages::encode(&accounts::safe_next(&here))
+                        );
+                        view! { <Redirect path=target /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn HomePage() -> impl IntoView {
+    let user = expect_context::<UserResource>().0;
+    view! {
+        <RequireUser>
+            <main class="page" id="main">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let name = user.await.ok().flatten().map(|u| u.display_name).unwrap_or_default();
+                        view! { <h1>"Welcome, " {name}</h1> }
+                    })}
+                </Suspense>
+                <p>
+                    "This is your Services Hub main page. Workspaces, support cases and Customer Activity appear here once your organization's agreement is active."
+                </p>
+                <p>
+                    <A href="/profile">"Edit Profile"</A>
+                    " — your name, phone, language, time zone and the email address that receives notices."
+                </p>
+            </main>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="page" id="main">
+            <h1>"Page not found"</h1>
+            <p><A href="/">"Go to the main page"</A></p>
+        </main>
+    }
+}

@@ -1,0 +1,150 @@
+//! Server-only plumbing shared by every domain: the database handle, configuration and the
+//! per-request context (`AppState`), provided once to rendering and server functions.
+
+use crate::error::AppError;
+use leptos::prelude::use_context;
+use sqlx::{any::AnyPoolOptions, Any, AnyPool, Transaction};
+use std::{net::IpAddr, sync::Arc, time::Duration};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The one pool. Queries are runtime-bound, written once in portable SQL (`$1` placeholders work
+/// on both engines), so the same code runs on the embedded SQLite file and on PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl Db {
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let engine = if url.starts_with("postgres") {
+            Engine::Postgres
+        } else if url.starts_with("sqlite") {
+            Engine::Sqlite
+        } else {
+            return Err(sqlx::Error::Configuration(
+                "DATABASE_URL must start with sqlite:// or postgres://".into(),
+            ));
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            // An exhausted pool answers quickly instead of queueing requests for ever.
+            .acquire_timeout(Duration::from_secs(5));
+        let options = match engine {
+            Engine::Sqlite => options.after_connect(sqlite_pragmas),
+            Engine::Postgres => options,
+        };
+        let pool = options.connect(url).await?;
+        Ok(Self { pool, engine })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock up front (`BEGIN
+    /// IMMEDIATE`), so two writers never deadlock upgrading a read lock.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pool.begin().await,
+        }
+    }
+}
+
+/// WAL lets readers run beside the one writer; the busy timeout makes a writer wait for the
+/// lock instead of failing with SQLITE_BUSY; SQLite enforces foreign keys only when asked.
+fn sqlite_pragmas<'c>(
+    conn: &'c mut sqlx::AnyConnection,
+    _meta: sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'c>> {
+    Box::pin(async move {
+        for pragma in [
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA busy_timeout = 10000",
+            "PRAGMA foreign_keys = ON",
+        ] {
+            sqlx::Executor::execute(&mut *conn, pragma).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Installation settings (see the README's operator interface).
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Public URL; every link in mail is built from it, never from the Host header.
+    pub base_url: String,
+    /// Whether cookies get `Secure` and the `__Host-` prefix (the base URL is https).
+    pub secure_cookies: bool,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    /// Client addresses whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    pub sign_in_attempts_per_minute: u32,
+}
+
+impl Config {
+    pub fn new(base_url: String, trusted_proxies: Vec<IpAddr>) -> Self {
+        let secure_cookies = base_url.starts_with("https://");
+        Self {
+            base_url,
+            secure_cookies,
+            session_idle: Duration::from_secs(2 * 60 * 60),
+            session_absolute: Duration::from_secs(12 * 60 * 60),
+            trusted_proxies,
+            sign_in_attempts_per_minute: crate::accounts::security::DEFAULT_ATTEMPTS_PER_MINUTE,
+        }
+    }
+
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-services-hub-session"
+        } else {
+            "services-hub-session"
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub security: Arc<crate::accounts::security::SignInGuards>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> Self {
+        let security =
+            crate::accounts::security::SignInGuards::new(config.sign_in_attempts_per_minute);
+        Self {
+            db,
+            config: Arc::new(config),
+            security: Arc::new(security),
+        }
+    }
+}
+
+/// The state provided to this request (rendering or server function).
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("AppState was not provided"))
+}
+
+/// Seconds since the Unix epoch: every timestamp column holds this, portable across engines.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}

@@ -1,0 +1,138 @@
+//! The axum side of Services Hub: settings, the database with its migrations, the router with
+//! its security layers, and the admin command line. Domain logic lives in the `app` crate.
+
+pub mod cli;
+pub mod layers;
+
+use app::{
+    shell,
+    state::{AppState, Config, Db, Engine},
+    App,
+};
+use axum::{body::Body, extract::Request, routing::get, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use sqlx::migrate::Migrator;
+use std::net::IpAddr;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/services-hub.db?mode=rwc";
+
+/// The operator's settings (README, "Operator interface").
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: String,
+    pub base_url: String,
+    pub mail_dir: String,
+    pub smtp_url: Option<String>,
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl Settings {
+    pub fn from_env(site_addr: std::net::SocketAddr) -> Result<Self, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let trusted_proxies = var("SERVICES_HUB_TRUSTED_PROXIES")
+            .map(|list| {
+                list.split(',')
+                    .map(|ip| {
+                        ip.trim().parse().map_err(|_| {
+                            format!("SERVICES_HUB_TRUSTED_PROXIES: {ip:?} is not an IP address")
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let base_url = var("SERVICES_HUB_BASE_URL")
+            .unwrap_or_else(|| format!("http://{site_addr}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err("SERVICES_HUB_BASE_URL must start with http:// or https://".to_owned());
+        }
+        Ok(Self {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            base_url,
+            mail_dir: var("SERVICES_HUB_MAIL_DIR").unwrap_or_else(|| "data/mail".to_owned()),
+            smtp_url: var("SERVICES_HUB_SMTP_URL"),
+            trusted_proxies,
+        })
+    }
+
+    pub fn config(&self) -> Config {
+        Config::new(self.base_url.clone(), self.trusted_proxies.clone())
+    }
+}
+
+/// Opens the database (creating a SQLite file's folder) and brings its schema up to date.
+pub async fn open_database(url: &str) -> Result<Db, String> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or_default();
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    format!(
+                        "cannot create the database folder {}: {e}",
+                        parent.display()
+                    )
+                })?;
+            }
+        }
+    }
+    let db = Db::connect(url, 16)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let migrator = match db.engine() {
+        Engine::Sqlite => &SQLITE_MIGRATIONS,
+        Engine::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator
+        .run(db.pool())
+        .await
+        .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    Ok(db)
+}
+
+/// The whole application: pages, server functions, static files and the security layers.
+pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let server_fns = {
+        let context = context.clone();
+        move |req: Request<Body>| {
+            let context = context.clone();
+            async move { handle_server_fns_with_context(context, req).await }
+        }
+    };
+    let health_state = state.clone();
+    Router::new()
+        // Server functions change state only through POST; a GET is answered 405 by axum.
+        .route("/api/{*fn_name}", axum::routing::post(server_fns))
+        .route(
+            "/healthz",
+            get(move || {
+                let state = health_state.clone();
+                async move { layers::health(state).await }
+            }),
+        )
+        .leptos_routes_with_context(&options, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            LeptosOptions,
+            _,
+        >(context, shell))
+        .with_state(options)
+        .layer(axum::middleware::from_fn(layers::status_from_app_error))
+        .layer(axum::middleware::from_fn(layers::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            state.config.secure_cookies,
+            layers::security_headers,
+        ))
+}

@@ -1,0 +1,116 @@
+use clap::Parser;
+use leptos::config::get_configuration;
+use services_hub::{cli, open_database, router, Settings};
+use std::{net::SocketAddr, process::ExitCode};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    // The server logs its requests; the admin commands print only their result.
+    let serving = std::env::args().len() <= 1;
+    let default_filter = if serving { "info,sqlx=warn" } else { "warn" };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| default_filter.into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(reason) => {
+            eprintln!("error: {reason}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version
+            print!("{e}");
+            return Ok(());
+        }
+        Err(e) => {
+            // One line: clap's message without its usage block.
+            let rendered = e.to_string();
+            let reason = rendered
+                .lines()
+                .take_while(|line| !line.starts_with("Usage:"))
+                .map(str::trim)
+                .filter(|line| !line.is_empty() && !line.starts_with("tip:"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            return Err(reason.trim_start_matches("error: ").to_owned());
+        }
+    };
+    let addr: SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
+        .unwrap_or_else(|_| "127.0.0.1:3000".to_owned())
+        .parse()
+        .map_err(|_| "LEPTOS_SITE_ADDR must be an address like 127.0.0.1:3000".to_owned())?;
+    let settings = Settings::from_env(addr)?;
+    let db = open_database(&settings.database_url).await?;
+    let state = app::state::AppState::new(db, settings.config());
+
+    match cli.command {
+        Some(cli::Command::Admin(action)) => {
+            say(&cli::admin(&state, action).await?);
+            Ok(())
+        }
+        Some(cli::Command::Demo) => {
+            say(&cli::demo(&state, &settings.base_url).await?);
+            Ok(())
+        }
+        None => {
+            let conf = get_configuration(None).map_err(|e| format!("configuration: {e}"))?;
+            serve(state, conf.leptos_options, addr).await
+        }
+    }
+}
+
+/// Prints a result; a closed pipe (`| head`) is not an error worth a panic.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{text}");
+}
+
+async fn serve(
+    state: app::state::AppState,
+    options: leptos::config::LeptosOptions,
+    addr: SocketAddr,
+) -> Result<(), String> {
+    let app = router(state, options);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("Services Hub is listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .map_err(|e| format!("server error: {e}"))
+}
+
+/// Lets in-flight requests finish on Ctrl-C or SIGTERM.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
