@@ -348,3 +348,32 @@ async fn the_address_limit_answers_429() {
     assert!(limited.body.contains("TooManyRequests"), "{}", limited.body);
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_sign_ins_does_not_stall_the_health_probe() {
+    let app = TestApp::new(common::Engine::Sqlite).await;
+    let finished = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let burst: Vec<_> = (0..100)
+        .map(|i| {
+            let app = app.clone();
+            let finished = finished.clone();
+            tokio::spawn(async move {
+                let email = format!("nobody{i}@example.org");
+                app.sign_in(&email, "personal", "wrong password").await;
+                finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            })
+        })
+        .collect();
+    tokio::task::yield_now().await;
+    // Hashing waits behind its semaphore on the blocking pool; the probe runs on the async
+    // threads and answers while most of the burst is still queued.
+    let health = app
+        .request(axum::http::Request::get("/healthz").body(axum::body::Body::empty()).expect("request"))
+        .await;
+    assert_eq!(health.status, 200);
+    assert!(finished.load(std::sync::atomic::Ordering::SeqCst) < 100, "the probe answered only after the burst");
+    for task in burst {
+        task.await.expect("sign-in task");
+    }
+    app.finish().await;
+}

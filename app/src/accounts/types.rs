@@ -456,4 +456,28 @@ mod tests {
         assert!(parse_time_zone("Europe/Berlin").is_ok());
         assert!(parse_time_zone("Mars/Olympus").is_err());
     }
+
+    proptest::proptest! {
+        // Untrusted input never panics the parsers, and a parsed address parses to itself.
+        #[test]
+        fn parsers_never_panic(input in "\\PC{0,300}") {
+            let _ = SignInIdentifier::parse(&input);
+            let _ = PhoneNumber::parse(&input);
+            let _ = DisplayName::parse(&input);
+            let _ = NewPassword::parse(&input);
+            if let Ok(email) = EmailAddress::parse(&input) {
+                let again = EmailAddress::parse(email.as_str()).expect("stable");
+                proptest::prop_assert_eq!(again, email);
+            }
+        }
+
+        #[test]
+        fn emails_with_any_case_match(local in "[a-z0-9._+-]{1,20}", domain in "[a-z]{1,10}\\.[a-z]{2,5}") {
+            let lower = format!("{local}@{domain}");
+            if let Ok(email) = EmailAddress::parse(&lower) {
+                let upper = EmailAddress::parse(&lower.to_uppercase()).expect("valid");
+                proptest::prop_assert_eq!(upper.canonical(), email.canonical());
+            }
+        }
+    }
 }

@@ -24,25 +24,41 @@ const FIELDS: &[&str] = &[
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
+    let state = profile_state();
     view! {
         <RequireUser>
-            <ProfileForm />
+            <ProfileForm state />
         </RequireUser>
     }
 }
 
-#[component]
-fn ProfileForm() -> impl IntoView {
+/// The action and the profile are created once per page, outside the sign-in check's
+/// suspense: that suspense renders its children more than once on the server, and a resource
+/// created inside it would be fetched again each time.
+#[derive(Clone, Copy)]
+struct ProfileState {
+    action: ServerAction<SaveProfile>,
+    saves: RwSignal<u32>,
+    profile: Resource<Result<Profile, AppError>>,
+}
+
+fn profile_state() -> ProfileState {
     let action = ServerAction::<SaveProfile>::new();
-    let epoch = expect_context::<SessionEpoch>();
     let saves = RwSignal::new(0u32);
+    let profile = Resource::new(move || saves.get(), |_| my_profile());
+    ProfileState { action, saves, profile }
+}
+
+#[component]
+fn ProfileForm(state: ProfileState) -> impl IntoView {
+    let ProfileState { action, saves, profile } = state;
+    let epoch = expect_context::<SessionEpoch>();
     Effect::new(move || {
         if let Some(Ok(())) = action.value().get() {
             saves.update(|n| *n += 1);
             epoch.bump();
         }
     });
-    let profile = Resource::new(move || saves.get(), |_| my_profile());
     let query = use_query_map();
     let saved = move || {
         matches!(action.value().get(), Some(Ok(())))

@@ -1,0 +1,91 @@
+import { expect, test } from '@playwright/test';
+import {
+  DEMO_PASSWORD,
+  E2E_PASSWORD,
+  enterIdentifier,
+  expectAccessible,
+  header,
+  ownAccount,
+  signIn,
+} from './helpers';
+
+test('a work account signs in and lands on its main page', async ({ page }) => {
+  await page.goto('/sign-in');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expectAccessible(page);
+  await enterIdentifier(page, 'alex@contoso.com');
+  await expect(page.getByText('Work or school account')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Welcome, Alex Wilber' })).toBeVisible();
+  await expect(header(page).getByRole('link', { name: 'Alex Wilber' })).toBeVisible();
+  await expect(header(page)).toContainText('Services Hub');
+  await expectAccessible(page);
+});
+
+test('an address with both kinds asks which account, and the work choice signs in as work', async ({ page }) => {
+  await page.goto('/sign-in');
+  await enterIdentifier(page, 'megan@contoso.com');
+  await expect(page.getByText('more than one account')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Personal account' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Work or school account' }).click();
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(header(page).getByRole('link', { name: 'Megan Bowen' })).toBeVisible();
+  await page.goto('/profile');
+  await expect(page.getByText('Work or school account')).toBeVisible();
+});
+
+test('the personal choice signs in as the personal account', async ({ page }) => {
+  await signIn(page, 'megan@contoso.com', DEMO_PASSWORD, 'Personal account');
+  await expect(header(page).getByRole('link', { name: 'Megan Personal' })).toBeVisible();
+  await page.goto('/profile');
+  await expect(page.getByText('Personal account', { exact: true })).toBeVisible();
+});
+
+test('a phone number signs in too', async ({ page }) => {
+  await signIn(page, '+1 425 555 0100', DEMO_PASSWORD);
+  await expect(header(page).getByRole('link', { name: 'Pat Personal' })).toBeVisible();
+});
+
+test('a wrong password gets one clear message and no session', async ({ page }, testInfo) => {
+  const account = ownAccount(testInfo, 'wrong');
+  await signIn(page, account.email, 'not the password');
+  await expect(page.getByRole('alert')).toContainText('Your email or password is incorrect.');
+  await expectAccessible(page);
+  // An unknown account gets exactly the same words.
+  await signIn(page, 'nobody@contoso.com', 'not the password');
+  await expect(page.getByRole('alert')).toContainText('Your email or password is incorrect.');
+  await page.goto('/profile');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+});
+
+test('a malformed address is answered at the field', async ({ page }) => {
+  await page.goto('/sign-in');
+  await enterIdentifier(page, 'not-an-email');
+  await expect(page.getByRole('alert')).toContainText('valid email address or phone number');
+  await expectAccessible(page);
+});
+
+test('a private page sends a signed-out visitor to sign in and back', async ({ page }) => {
+  await page.goto('/profile');
+  await expect(page).toHaveURL(/\/sign-in\?next=(%2F|\/)profile/);
+  await enterIdentifier(page, 'alex@contoso.com');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByRole('heading', { name: 'Edit Profile' })).toBeVisible();
+});
+
+test('sign out ends the session', async ({ page }, testInfo) => {
+  const account = ownAccount(testInfo, 'signout');
+  await signIn(page, account.email, E2E_PASSWORD);
+  await expect(header(page).getByRole('link', { name: account.name })).toBeVisible();
+  await header(page).getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.goto('/profile');
+  await expect(page).toHaveURL(/\/sign-in/);
+  await expect(header(page).getByRole('link', { name: account.name })).toHaveCount(0);
+});

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test of Services Hub: unit, repository and HTTP tests (SQLite and PostgreSQL),
+# then the browser journeys in Chromium against the release build. Installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh --test
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=never
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+mkdir -p target
+started=$(date +%s)
+
+echo "== release build: cargo leptos build --release"
+build_started=$(date +%s)
+cargo leptos build --release
+build_secs=$(( $(date +%s) - build_started ))
+
+wasm=target/site/pkg/services-hub.wasm
+raw=$(stat -c %s "$wasm")
+br=$(brotli -c -q 11 "$wasm" | wc -c)
+gz=$(gzip -9 -c "$wasm" | wc -c)
+echo "== release WASM: $raw bytes raw, $br bytes brotli, $gz bytes gzip"
+
+echo "== unit tests (app) and repository + HTTP tests (server) on SQLite and PostgreSQL"
+cargo test -p app --features ssr 2>&1 | tee target/test-app.log
+cargo test -p services-hub 2>&1 | tee target/test-server.log
+
+echo "== browser journeys (Playwright, Debian Chromium, JavaScript on and off)"
+(cd end2end && npx playwright test) 2>&1 | tee target/test-e2e.log
+
+rust_passed=$(grep -ho 'test result: ok\. [0-9]* passed' target/test-app.log target/test-server.log | awk '{s += $4} END {print s + 0}')
+e2e_passed=$(grep -Eo '^ *[0-9]+ passed' target/test-e2e.log | tail -n 1 | awk '{print $1 + 0}')
+echo
+echo "== summary"
+echo "release build: ${build_secs}s; WASM ${raw} bytes raw, ${br} brotli, ${gz} gzip"
+echo "Rust tests: ${rust_passed} passed; browser journeys: ${e2e_passed} passed; total $(( $(date +%s) - started ))s"
+echo "$(( rust_passed + e2e_passed )) passed, 0 failed"
