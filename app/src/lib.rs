@@ -152,8 +152,9 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     let user = expect_context::<UserResource>().0;
     let location = use_location();
     let children = StoredValue::new(children);
+    // A Transition keeps the page on screen while the user is fetched again (after a save).
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(_)) => children.read_value()().into_any(),
@@ -171,7 +172,7 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

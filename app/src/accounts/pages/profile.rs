@@ -38,7 +38,6 @@ pub fn ProfilePage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct ProfileState {
     action: ServerAction<SaveProfile>,
-    saves: RwSignal<u32>,
     profile: Resource<Result<Profile, AppError>>,
 }
 
@@ -46,12 +45,8 @@ fn profile_state() -> ProfileState {
     let action = ServerAction::<SaveProfile>::new();
     let saves = RwSignal::new(0u32);
     let profile = Resource::new(move || saves.get(), |_| my_profile());
-    ProfileState { action, saves, profile }
-}
-
-#[component]
-fn ProfileForm(state: ProfileState) -> impl IntoView {
-    let ProfileState { action, saves, profile } = state;
+    // Here, not in the form: the form is re-created when the header's user refetches, and an
+    // effect created with it would see the same success again and loop.
     let epoch = expect_context::<SessionEpoch>();
     Effect::new(move || {
         if let Some(Ok(())) = action.value().get() {
@@ -59,6 +54,12 @@ fn ProfileForm(state: ProfileState) -> impl IntoView {
             epoch.bump();
         }
     });
+    ProfileState { action, profile }
+}
+
+#[component]
+fn ProfileForm(state: ProfileState) -> impl IntoView {
+    let ProfileState { action, profile } = state;
     let query = use_query_map();
     let saved = move || {
         matches!(action.value().get(), Some(Ok(())))
