@@ -368,12 +368,59 @@ async fn a_burst_of_sign_ins_does_not_stall_the_health_probe() {
     // Hashing waits behind its semaphore on the blocking pool; the probe runs on the async
     // threads and answers while most of the burst is still queued.
     let health = app
-        .request(axum::http::Request::get("/healthz").body(axum::body::Body::empty()).expect("request"))
+        .request(
+            axum::http::Request::get("/healthz")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
         .await;
     assert_eq!(health.status, 200);
-    assert!(finished.load(std::sync::atomic::Ordering::SeqCst) < 100, "the probe answered only after the burst");
+    assert!(
+        finished.load(std::sync::atomic::Ordering::SeqCst) < 100,
+        "the probe answered only after the burst"
+    );
     for task in burst {
         task.await.expect("sign-in task");
     }
     app.finish().await;
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+    // Without a trusted proxy the header is ignored: every "client" shares the peer's limit.
+    let direct = TestApp::with_config(common::Engine::Sqlite, |config| {
+        config.sign_in_attempts_per_minute = 2;
+    })
+    .await;
+    let attempt = |app: TestApp, forwarded: &'static str| async move {
+        app.call(
+            "sign_in",
+            &[
+                ("identifier", "nobody@example.org"),
+                ("kind", "personal"),
+                ("password", "whatever12"),
+            ],
+            None,
+            &[("x-forwarded-for", forwarded)],
+        )
+        .await
+        .status
+    };
+    assert_eq!(attempt(direct.clone(), "10.0.0.1").await, 422);
+    assert_eq!(attempt(direct.clone(), "10.0.0.2").await, 422);
+    assert_eq!(attempt(direct.clone(), "10.0.0.3").await, 429);
+    direct.finish().await;
+
+    // Behind a trusted proxy (the test router's peer is 127.0.0.1) each client has its own.
+    let proxied = TestApp::with_config(common::Engine::Sqlite, |config| {
+        config.sign_in_attempts_per_minute = 2;
+        config.trusted_proxies = vec![[127, 0, 0, 1].into()];
+    })
+    .await;
+    assert_eq!(attempt(proxied.clone(), "10.0.0.1").await, 422);
+    assert_eq!(attempt(proxied.clone(), "10.0.0.1").await, 422);
+    assert_eq!(attempt(proxied.clone(), "10.0.0.1").await, 429);
+    // The last hop is the one the proxy saw; what the client put before it is not trusted.
+    assert_eq!(attempt(proxied.clone(), "10.0.0.1, 10.0.0.2").await, 422);
+    proxied.finish().await;
 }

@@ -73,28 +73,18 @@ pub async fn sign_in(
     }
 
     let credentials = repo::credentials(&state.db, &identifier, kind).await?;
-    let verified = match credentials {
-        Some(credentials) => {
-            // The attempt is counted before the (slow) verification; a locked account still
-            // costs a dummy verification so its answer looks and takes the same.
-            if repo::reserve_attempt(&state.db, credentials.account_id).await? {
-                let hash = credentials.password_hash.clone();
-                state
-                    .security
-                    .verify(Some(hash), password)
-                    .await?
-                    .then_some(credentials)
-            } else {
-                state.security.verify(None, password).await?;
-                None
-            }
-        }
-        None => {
-            state.security.verify(None, password).await?;
-            None
-        }
+    // The attempt is counted before the (slow) verification. An unknown or locked account
+    // still costs a (dummy) verification, so its answer looks and takes the same.
+    let reserved = match &credentials {
+        Some(credentials) => repo::reserve_attempt(&state.db, credentials.account_id).await?,
+        None => false,
     };
-    let Some(credentials) = verified else {
+    let stored = credentials
+        .as_ref()
+        .filter(|_| reserved)
+        .map(|c| c.password_hash.clone());
+    let verified = state.security.verify(stored, password).await?;
+    let Some(credentials) = credentials.filter(|_| reserved && verified) else {
         tracing::info!(%address, kind = %kind, "sign-in failed");
         return Err(incorrect());
     };

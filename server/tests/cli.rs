@@ -1,0 +1,201 @@
+//! The operator's command line, run as the built binary on a fresh SQLite file.
+
+use std::{
+    io::Write,
+    process::{Command, Stdio},
+};
+
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+struct Outcome {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+impl Cli {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("sqlite://{}/cli.db?mode=rwc", self.dir.path().display())
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Outcome {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_services-hub"))
+            .args(args)
+            .env("DATABASE_URL", self.url())
+            .env("SERVICES_HUB_BASE_URL", "http://hub.example")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start services-hub");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        let output = child.wait_with_output().expect("wait");
+        Outcome {
+            ok: output.status.success(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    fn count(&self, table: &str) -> i64 {
+        let url = self.url();
+        let table = table.to_owned();
+        tokio::runtime::Runtime::new()
+            .expect("runtime")
+            .block_on(async move {
+                let db = services_hub::open_database(&url).await.expect("open");
+                let row: (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("count");
+                row.0
+            })
+    }
+}
+
+fn assert_refused(outcome: &Outcome, reason: &str) {
+    assert!(!outcome.ok, "should fail: {}", outcome.stdout);
+    let lines: Vec<&str> = outcome
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(lines.len(), 1, "one line: {:?}", outcome.stderr);
+    assert!(lines[0].contains(reason), "{reason:?} in {:?}", lines[0]);
+}
+
+#[test]
+fn admin_commands_create_and_refuse_bad_input_without_changes() {
+    let cli = Cli::new();
+    let created = cli.run(
+        &[
+            "admin",
+            "create-organization",
+            "--name",
+            "Contoso",
+            "--domain",
+            "Contoso.COM",
+        ],
+        "",
+    );
+    assert!(created.ok, "{}", created.stderr);
+    assert!(created.stdout.contains("created organization"));
+
+    assert_refused(
+        &cli.run(&["admin", "create-organization", "--name", "Fabrikam"], ""),
+        "--domain",
+    );
+    assert_refused(
+        &cli.run(
+            &[
+                "admin",
+                "create-organization",
+                "--name",
+                "Fabrikam",
+                "--domain",
+                "not a domain",
+            ],
+            "",
+        ),
+        "domain",
+    );
+    assert_refused(
+        &cli.run(
+            &[
+                "admin",
+                "create-organization",
+                "--name",
+                "contoso",
+                "--domain",
+                "other.com",
+            ],
+            "",
+        ),
+        "already exists",
+    );
+    assert_refused(&cli.run(&["admin", "frobnicate"], ""), "frobnicate");
+    assert_eq!(cli.count("organizations"), 1);
+
+    let account = [
+        "admin",
+        "create-account",
+        "--email",
+        "megan@contoso.com",
+        "--kind",
+        "work",
+        "--name",
+        "Megan Bowen",
+    ];
+    assert_refused(&cli.run(&account, "short\n"), "at least 8 characters");
+    assert_refused(&cli.run(&account, "password123\n"), "too common");
+    assert_refused(
+        &cli.run(
+            &[
+                "admin",
+                "create-account",
+                "--email",
+                "megan@fabrikam.com",
+                "--kind",
+                "work",
+                "--name",
+                "M",
+            ],
+            "a long passphrase\n",
+        ),
+        "domains",
+    );
+    assert_refused(
+        &cli.run(
+            &[
+                "admin",
+                "create-account",
+                "--email",
+                "megan@contoso.com",
+                "--kind",
+                "robot",
+                "--name",
+                "M",
+            ],
+            "a long passphrase\n",
+        ),
+        "robot",
+    );
+    assert_eq!(cli.count("accounts"), 0);
+    let ok = cli.run(&account, "a long passphrase\n");
+    assert!(ok.ok, "{}", ok.stderr);
+    assert_refused(&cli.run(&account, "a long passphrase\n"), "already exists");
+    assert_eq!(cli.count("accounts"), 1);
+}
+
+#[test]
+fn demo_is_idempotent_and_prints_the_sign_in_details() {
+    let cli = Cli::new();
+    let first = cli.run(&["demo"], "");
+    assert!(first.ok, "{}", first.stderr);
+    assert!(
+        first.stdout.contains("http://hub.example/sign-in"),
+        "{}",
+        first.stdout
+    );
+    assert!(first.stdout.contains("Demo-Password-2026"));
+    assert!(first.stdout.contains("megan@contoso.com"));
+    let accounts = cli.count("accounts");
+    assert_eq!(accounts, 4);
+    let second = cli.run(&["demo"], "");
+    assert!(second.ok, "{}", second.stderr);
+    assert_eq!(cli.count("accounts"), accounts);
+    assert_eq!(cli.count("organizations"), 1);
+}
