@@ -13,7 +13,7 @@ mkdir -p target/e2e
 # Each project (JavaScript on / off) gets its own accounts, so lockouts and profile edits of
 # one never touch the other.
 for project in js nojs; do
-  for who in wrong profile signout; do
+  for who in wrong profile signout password; do
     printf '%s\n' "E2E-Password-2026" | "$bin" admin create-account \
       --email "$who-$project@contoso.com" --kind work --name "E2E $who $project"
   done

@@ -191,6 +191,18 @@ pub async fn save_profile(
     Ok(())
 }
 
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let caller = session::caller().await?;
+    let state = crate::state::app_state()?;
+    service::change_password(&state, &caller, &current_password, &new_password).await?;
+    leptos_axum::redirect("/profile?password_changed=1");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ export const DEMO_PASSWORD = 'Demo-Password-2026';
 export const E2E_PASSWORD = 'E2E-Password-2026';
 
 /** The journeys' own account for this project (see serve.sh). */
-export function ownAccount(testInfo: TestInfo, who: 'wrong' | 'profile' | 'signout') {
+export function ownAccount(testInfo: TestInfo, who: 'wrong' | 'profile' | 'signout' | 'password') {
   const project = testInfo.project.name.endsWith('nojs') ? 'nojs' : 'js';
   return { email: `${who}-${project}@contoso.com`, name: `E2E ${who} ${project}` };
 }

@@ -34,3 +34,23 @@ test('Edit Profile saves every field and they survive a reload', async ({ page }
   await page.goto('/profile');
   await expect(page.getByLabel('Notification email')).toHaveValue('notices@example.org');
 });
+
+test('changing the password takes effect at the next sign-in', async ({ page }, testInfo) => {
+  const account = ownAccount(testInfo, 'password');
+  const newPassword = 'a brand new passphrase';
+  await signIn(page, account.email, E2E_PASSWORD);
+  await header(page).getByRole('link', { name: account.name }).click();
+  await page.getByLabel('Current password').fill('not my password');
+  await page.getByLabel('New password').fill(newPassword);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'current password is incorrect' })).toBeVisible();
+  await page.getByLabel('Current password').fill(E2E_PASSWORD);
+  await page.getByLabel('New password').fill(newPassword);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('status')).toContainText('Your password has been changed.');
+  await expectAccessible(page);
+  await header(page).getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await signIn(page, account.email, newPassword);
+  await expect(header(page).getByRole('link', { name: account.name })).toBeVisible();
+});

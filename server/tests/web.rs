@@ -357,3 +357,80 @@ async fn sign_in_page_walks_through_the_steps_without_javascript() {
     );
     app.finish().await;
 }
+
+on_both_engines!(changing_the_password_ends_the_other_sessions, |app| {
+    let here = megan(&app).await;
+    let elsewhere = app.signed_in("megan@contoso.com", "work").await;
+    let change = |current: &'static str, new: &'static str| {
+        let app = app.clone();
+        let here = here.clone();
+        async move {
+            app.call(
+                "change_password",
+                &[("current_password", current), ("new_password", new)],
+                Some(&here),
+                &[],
+            )
+            .await
+        }
+    };
+    let wrong = change("not my password", "a brand new passphrase").await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("current_password"), "{}", wrong.body);
+    let common = change(PASSWORD, "password123").await;
+    assert!(common.body.contains("too common"), "{}", common.body);
+    let same = change(PASSWORD, PASSWORD).await;
+    assert!(
+        same.body.contains("different from the current one"),
+        "{}",
+        same.body
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions").await,
+        2,
+        "nothing changed yet"
+    );
+
+    let changed = change(PASSWORD, "a brand new passphrase").await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(
+        app.call("my_profile", &[], Some(&elsewhere), &[])
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        app.call("my_profile", &[], Some(&here), &[]).await.status,
+        200
+    );
+    assert_eq!(
+        app.sign_in("megan@contoso.com", "work", PASSWORD)
+            .await
+            .status,
+        422
+    );
+    assert_eq!(
+        app.sign_in("megan@contoso.com", "work", "a brand new passphrase")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'account.password_change'")
+            .await,
+        1
+    );
+    // Signed out, nobody changes anything.
+    let anonymous = app
+        .call(
+            "change_password",
+            &[
+                ("current_password", "x"),
+                ("new_password", "another passphrase"),
+            ],
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(anonymous.status, 401);
+});

@@ -1,5 +1,6 @@
 //! The accounts pages: "Sign in" and "Edit Profile".
 
+mod password;
 mod profile;
 mod sign_in;
 

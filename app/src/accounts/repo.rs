@@ -330,3 +330,54 @@ pub async fn update_profile(
     tx.commit().await?;
     Ok(())
 }
+
+pub async fn password_hash(db: &Db, account_id: i64) -> Result<String, AppError> {
+    let row = sqlx::query("SELECT password_hash FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(row.try_get("password_hash")?)
+}
+
+/// Replaces the password, clears the failure counters and ends every other session of the
+/// account, in one transaction: a stolen session does not outlive a password change.
+pub async fn set_password(
+    db: &Db,
+    account_id: i64,
+    password_hash: &str,
+    keep_session: &str,
+    actor: Actor<'_>,
+    ip: &str,
+) -> Result<(), AppError> {
+    let now = now();
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE accounts SET password_hash = $2, failed_attempts = 0, lockouts = 0, \
+         locked_until = NULL, updated_at = $3 WHERE id = $1",
+    )
+    .bind(account_id)
+    .bind(password_hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2")
+        .bind(account_id)
+        .bind(keep_session)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            actor,
+            action: "account.password_change",
+            object_type: "account",
+            object_id: Some(account_id),
+            organization_id: None,
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

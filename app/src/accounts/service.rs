@@ -98,6 +98,67 @@ pub async fn sign_in(
     session::start(&state.db, &state.config, credentials.account_id, address).await
 }
 
+/// Changes the caller's own password after checking the current one (counted like a sign-in
+/// attempt, so a left-open session cannot be used to guess it); ends the other sessions.
+pub async fn change_password(
+    state: &AppState,
+    caller: &session::Caller,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    use crate::accounts::types::NewPassword;
+    let mut errors = crate::error::FieldErrors::default();
+    if current.is_empty() {
+        errors.check::<()>(
+            "current_password",
+            Err("Enter your current password.".to_owned()),
+        );
+    }
+    let new = errors.check("new_password", NewPassword::parse(new));
+    errors.into_result()?;
+    let Some(new) = new else {
+        return Err(AppError::field("new_password", "Enter a new password."));
+    };
+    if current.chars().count() > NewPassword::MAX_LEN {
+        return Err(AppError::field(
+            "current_password",
+            "Your current password is incorrect.",
+        ));
+    }
+    let stored = repo::password_hash(&state.db, caller.account_id).await?;
+    let reserved = repo::reserve_attempt(&state.db, caller.account_id).await?;
+    let verified = state
+        .security
+        .verify(reserved.then_some(stored), current)
+        .await?;
+    if !(reserved && verified) {
+        return Err(AppError::field(
+            "current_password",
+            "Your current password is incorrect.",
+        ));
+    }
+    if new.expose() == current {
+        return Err(AppError::field(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
+    }
+    let hash = state.security.hash(new.expose()).await?;
+    let address = session::client_address(&state.config).to_string();
+    repo::set_password(
+        &state.db,
+        caller.account_id,
+        &hash,
+        caller.session_hash(),
+        crate::audit::repo::Actor::Account {
+            id: caller.account_id,
+            label: &caller.display_name,
+        },
+        &address,
+    )
+    .await
+}
+
 /// Adds a `Set-Cookie` header to the response of the current server function.
 pub fn set_cookie(value: &str) -> Result<(), AppError> {
     let header = http::HeaderValue::from_str(value).map_err(AppError::internal)?;

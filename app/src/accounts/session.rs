@@ -27,6 +27,13 @@ pub struct Caller {
 
 /// Every server function that needs a signed-in user starts here (SSR calls bypass any
 /// middleware, so the check must live in the function itself).
+impl Caller {
+    /// Identifies this session among the account's others (the stored hash, not the token).
+    pub fn session_hash(&self) -> &str {
+        &self.session_hash
+    }
+}
+
 pub async fn caller() -> Result<Caller, AppError> {
     optional_caller().await?.ok_or(AppError::Unauthorized)
 }
@@ -180,17 +187,6 @@ pub async fn end(db: &Db, config: &Config, caller: &Caller) -> Result<String, Ap
         .execute(db.pool())
         .await?;
     Ok(session_cookie(config, "", 0))
-}
-
-/// Ends every session of an account except, optionally, one (a password change keeps the
-/// session that made it).
-pub async fn end_all_for(db: &Db, account_id: i64, keep: Option<&Caller>) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2")
-        .bind(account_id)
-        .bind(keep.map(|c| c.session_hash.as_str()).unwrap_or(""))
-        .execute(db.pool())
-        .await?;
-    Ok(())
 }
 
 fn session_cookie(config: &Config, value: &str, max_age_secs: i64) -> String {

@@ -5,7 +5,7 @@ use crate::{
     accounts::{
         my_profile,
         types::{LANGUAGES, TIME_ZONES},
-        Profile, SaveProfile,
+        ChangePassword, Profile, SaveProfile,
     },
     components::{banner_message, ErrorBanner, SelectField, TextField},
     error::AppError,
@@ -25,9 +25,13 @@ const FIELDS: &[&str] = &[
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let state = profile_state();
+    let change_password = ServerAction::<ChangePassword>::new();
     view! {
         <RequireUser>
-            <ProfileForm state />
+            <main class="page" id="main">
+                <ProfileForm state />
+                <super::password::ChangePasswordForm action=change_password />
+            </main>
         </RequireUser>
     }
 }
@@ -71,8 +75,8 @@ fn ProfileForm(state: ProfileState) -> impl IntoView {
     };
 
     view! {
-        <main class="page" id="main">
-            <h1>"Edit Profile"</h1>
+        <section aria-labelledby="profile-heading">
+            <h1 id="profile-heading">"Edit Profile"</h1>
             {move || {
                 saved()
                     .then(|| {
@@ -154,6 +158,6 @@ fn ProfileForm(state: ProfileState) -> impl IntoView {
                         })
                 })}
             </Suspense>
-        </main>
+        </section>
     }
 }
