@@ -33,17 +33,7 @@ pub fn TextField(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=move || error.get().is_some().then(|| described.clone())
             />
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <p class="field-error" id=error_id.clone() role="alert">
-                                {message}
-                            </p>
-                        }
-                    })
-            }}
+            <FieldMessage id=error_id error />
         </div>
     }
 }
@@ -75,19 +65,30 @@ pub fn SelectField(
                     })
                     .collect_view()}
             </select>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <p class="field-error" id=error_id.clone() role="alert">
-                                {message}
-                            </p>
-                        }
-                    })
-            }}
+            <FieldMessage id=error_id error />
         </div>
     }
+}
+
+/// The message under a field, announced when it appears.
+#[component]
+fn FieldMessage(id: String, error: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        error.get().map(|message| {
+            view! {
+                <p class="field-error" id=id.clone() role="alert">
+                    {message}
+                </p>
+            }
+        })
+    }
+}
+
+/// Per-field messages of an action's last error: `field("email")` is the message for `email`.
+pub fn field_messages(
+    error: Signal<Option<AppError>>,
+) -> impl Fn(&'static str) -> Signal<Option<String>> + Copy {
+    move |name| Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
 }
 
 /// The message of an error that is not about one of the given fields (internal errors, rate

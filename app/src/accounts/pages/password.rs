@@ -2,8 +2,7 @@
 
 use crate::{
     accounts::ChangePassword,
-    components::{banner_message, ErrorBanner, TextField},
-    error::AppError,
+    components::{banner_message, field_messages, ErrorBanner, TextField},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -15,10 +14,8 @@ pub fn ChangePasswordForm(action: ServerAction<ChangePassword>) -> impl IntoView
         matches!(action.value().get(), Some(Ok(())))
             || (action.value().get().is_none() && query.read().get("password_changed").is_some())
     };
-    let error = move || action.value().get().and_then(Result::err);
-    let field = move |name: &'static str| {
-        Signal::derive(move || error().and_then(|e: AppError| e.field_message(name)))
-    };
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let field = field_messages(error);
     view! {
         <section aria-labelledby="password-heading" class="section">
             <h2 id="password-heading">"Change password"</h2>
@@ -33,7 +30,7 @@ pub fn ChangePasswordForm(action: ServerAction<ChangePassword>) -> impl IntoView
                     })
             }}
             <ErrorBanner message=Signal::derive(move || {
-                error().and_then(|e| banner_message(&e, &["current_password", "new_password"]))
+                error.get().and_then(|e| banner_message(&e, &["current_password", "new_password"]))
             }) />
             <ActionForm action=action attr:class="stack">
                 <TextField

@@ -7,8 +7,7 @@ use crate::{
         types::{LANGUAGES, TIME_ZONES},
         ChangePassword, Profile, SaveProfile,
     },
-    components::{banner_message, ErrorBanner, SelectField, TextField},
-    error::AppError,
+    components::{banner_message, field_messages, ErrorBanner, SelectField, TextField},
     RequireUser, SessionEpoch,
 };
 use leptos::prelude::*;
@@ -42,7 +41,7 @@ pub fn ProfilePage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct ProfileState {
     action: ServerAction<SaveProfile>,
-    profile: Resource<Result<Profile, AppError>>,
+    profile: Resource<Result<Profile, crate::error::AppError>>,
 }
 
 fn profile_state() -> ProfileState {
@@ -69,10 +68,8 @@ fn ProfileForm(state: ProfileState) -> impl IntoView {
         matches!(action.value().get(), Some(Ok(())))
             || (action.value().get().is_none() && query.read().get("saved").is_some())
     };
-    let error = move || action.value().get().and_then(Result::err);
-    let field = move |name: &'static str| {
-        Signal::derive(move || error().and_then(|e: AppError| e.field_message(name)))
-    };
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let field = field_messages(error);
 
     view! {
         <section aria-labelledby="profile-heading">
@@ -88,7 +85,7 @@ fn ProfileForm(state: ProfileState) -> impl IntoView {
                     })
             }}
             <ErrorBanner message=Signal::derive(move || {
-                error().and_then(|e| banner_message(&e, FIELDS))
+                error.get().and_then(|e| banner_message(&e, FIELDS))
             }) />
             <Suspense fallback=|| view! { <p>"Loading your profile…"</p> }>
                 {move || Suspend::new(async move {

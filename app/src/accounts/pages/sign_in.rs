@@ -3,8 +3,7 @@
 
 use crate::{
     accounts::{sign_in_options, types::AccountKind, AccountChoices, SignIn},
-    components::{banner_message, ErrorBanner, TextField},
-    error::AppError,
+    components::{banner_message, field_messages, ErrorBanner, TextField},
     SessionEpoch,
 };
 use leptos::prelude::*;
@@ -116,10 +115,8 @@ fn PasswordStep(identifier: String, kind: AccountKind, next: String) -> impl Int
             epoch.bump();
         }
     });
-    let error = move || action.value().get().and_then(Result::err);
-    let field = move |name: &'static str| {
-        Signal::derive(move || error().and_then(|e: AppError| e.field_message(name)))
-    };
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let field = field_messages(error);
     let change = format!("/sign-in?next={}", encode(&next));
     view! {
         <p class="identity">
@@ -128,7 +125,7 @@ fn PasswordStep(identifier: String, kind: AccountKind, next: String) -> impl Int
             <a href=change>"Use another account"</a>
         </p>
         <ErrorBanner message=Signal::derive(move || {
-            error().and_then(|e| banner_message(&e, &["password", "identifier"]))
+            error.get().and_then(|e| banner_message(&e, &["password", "identifier"]))
         }) />
         <ActionForm action=action attr:class="stack">
             <input type="hidden" name="identifier" value=identifier />
