@@ -9,10 +9,8 @@ test('the page hydrates without errors and signs in without a full reload', asyn
   });
   await page.goto('/sign-in');
   await enterIdentifier(page, 'alex@contoso.com');
-  await page.waitForLoadState('networkidle');
-  // Wait until the WASM bundle has hydrated the page.
-  await page.waitForFunction(() => (window as any).wasmBindings !== undefined || document.readyState === 'complete');
-  await page.waitForLoadState('networkidle');
+  // The WASM bundle marks the body once it has hydrated the page.
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
   // A marker on window survives only client-side navigation.
   await page.evaluate(() => ((window as any).__still_here = true));
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
