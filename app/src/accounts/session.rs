@@ -35,7 +35,13 @@ impl Caller {
 }
 
 pub async fn caller() -> Result<Caller, AppError> {
-    optional_caller().await?.ok_or(AppError::Unauthorized)
+    optional_caller().await?.ok_or_else(|| {
+        let path = request_parts()
+            .map(|p| p.uri.path().to_owned())
+            .unwrap_or_default();
+        tracing::info!(%path, "refused a call without a valid session");
+        AppError::Unauthorized
+    })
 }
 
 pub async fn optional_caller() -> Result<Option<Caller>, AppError> {
