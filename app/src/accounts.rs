@@ -175,6 +175,7 @@ pub async fn save_profile(
     language: String,
     time_zone: String,
     notification_email: String,
+    next: Option<String>,
 ) -> Result<(), AppError> {
     let caller = session::caller().await?;
     let state = crate::state::app_state()?;
@@ -186,8 +187,12 @@ pub async fn save_profile(
         &notification_email,
     )?;
     repo::update_profile(&state.db, caller.account_id, &update).await?;
-    // A plain form post lands on a page that says it was saved.
-    leptos_axum::redirect("/profile?saved=1");
+    // A plain form post lands on a page that says it was saved; "Complete your profile" (after
+    // registration) goes on to the workspace.
+    match next.filter(|n| !n.is_empty()) {
+        Some(next) => leptos_axum::redirect(&safe_next(&next)),
+        None => leptos_axum::redirect("/profile?saved=1"),
+    }
     Ok(())
 }
 

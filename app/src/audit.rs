@@ -17,6 +17,10 @@ pub mod repo {
         pub object_type: &'a str,
         pub object_id: Option<i64>,
         pub organization_id: Option<i64>,
+        pub agreement_id: Option<i64>,
+        pub workspace_id: Option<i64>,
+        /// What changed, in words an administrator reads (an address, a name); never a secret.
+        pub detail: String,
         pub ip: &'a str,
     }
 
@@ -35,7 +39,8 @@ pub mod repo {
         );
         sqlx::query(
             "INSERT INTO audit_log (actor_account_id, actor_label, action, object_type, object_id, \
-             organization_id, ip, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             organization_id, agreement_id, workspace_id, detail, ip, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(actor_id)
         .bind(actor_label)
@@ -43,6 +48,9 @@ pub mod repo {
         .bind(entry.object_type)
         .bind(entry.object_id)
         .bind(entry.organization_id)
+        .bind(entry.agreement_id)
+        .bind(entry.workspace_id)
+        .bind(&entry.detail)
         .bind(entry.ip)
         .bind(now())
         .execute(&mut **tx)

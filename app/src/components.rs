@@ -111,3 +111,58 @@ pub fn ErrorBanner(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVi
             .map(|m| view! { <div class="banner banner-error" role="alert">{m}</div> })
     }
 }
+
+/// A page-level error (not found, forbidden, signed out): the message, and on the server the
+/// matching HTTP status, so another tenant's id answers 404 to a browser too.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(error.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    let title = match &error {
+        AppError::NotFound => "Not found",
+        AppError::Forbidden(_) => "Not allowed",
+        _ => "Something went wrong",
+    };
+    view! {
+        <div class="banner banner-error" role="alert">
+            <strong>{title}</strong>
+            ": "
+            {error.to_string()}
+        </div>
+    }
+}
+
+/// A date for people, from Unix seconds (UTC).
+pub fn format_date(seconds: Option<i64>) -> String {
+    let Some(seconds) = seconds else {
+        return "—".to_owned();
+    };
+    let days = seconds.div_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm): no time zone data needed in the browser.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates() {
+        assert_eq!(super::format_date(Some(0)), "1970-01-01");
+        assert_eq!(super::format_date(Some(1_795_478_400)), "2026-11-24");
+        assert_eq!(super::format_date(Some(951_782_400)), "2000-02-29");
+        assert_eq!(super::format_date(None), "—");
+    }
+}

@@ -6,8 +6,13 @@ pub mod accounts;
 pub mod audit;
 pub mod components;
 pub mod error;
+pub mod invitations;
+pub mod members;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod tokens;
+pub mod workspaces;
 
 use accounts::{current_user, SignOut, UserSummary};
 use error::AppError;
@@ -93,6 +98,21 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/workspaces/:id")
+                    view=workspaces::pages::WorkspacePage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/workspaces/:id/users")
+                    view=members::pages::ManageUsersPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/invitations/accept")
+                    view=invitations::pages::AcceptInvitationPage
+                    ssr=SsrMode::Async
+                />
             </Routes>
         </Router>
     }
@@ -176,25 +196,37 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// The main page: the workspace used last (or the first one) opens; someone with no workspace
+/// yet is told what comes next.
 #[component]
 fn HomePage() -> impl IntoView {
     let user = expect_context::<UserResource>().0;
+    let mine = Resource::new(|| (), |_| workspaces::my_workspaces());
     view! {
         <RequireUser>
             <main class="page" id="main">
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let name = user.await.ok().flatten().map(|u| u.display_name).unwrap_or_default();
-                        view! { <h1>"Welcome, " {name}</h1> }
+                        let mine = mine.await.ok();
+                        if let Some(current) = mine.as_ref().and_then(|m| m.current) {
+                            return view! { <Redirect path=format!("/workspaces/{current}") /> }.into_any();
+                        }
+                        let staff = mine.is_some_and(|m| m.is_staff);
+                        view! {
+                            <h1>"Welcome, " {name}</h1>
+                            <p>
+                                "You are not a member of any workspace yet. When your organization's agreement is active, your Services Administrator or Workspace Administrator invites you by email: open the link in that email to join."
+                            </p>
+                            {staff.then(|| view! { <p>"You are signed in as the provider's staff."</p> })}
+                            <p>
+                                <A href="/profile">"Edit Profile"</A>
+                                " — your name, phone, language, time zone and the email address that receives notices."
+                            </p>
+                        }
+                            .into_any()
                     })}
                 </Suspense>
-                <p>
-                    "This is your Services Hub main page. Workspaces, support cases and Customer Activity appear here once your organization's agreement is active."
-                </p>
-                <p>
-                    <A href="/profile">"Edit Profile"</A>
-                    " — your name, phone, language, time zone and the email address that receives notices."
-                </p>
             </main>
         </RequireUser>
     }

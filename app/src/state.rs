@@ -93,6 +93,8 @@ pub struct Config {
     /// Client addresses whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
     pub sign_in_attempts_per_minute: u32,
+    /// How long an invitation link stays valid.
+    pub invitation_ttl: Duration,
 }
 
 impl Config {
@@ -105,6 +107,7 @@ impl Config {
             session_absolute: Duration::from_secs(12 * 60 * 60),
             trusted_proxies,
             sign_in_attempts_per_minute: crate::accounts::security::DEFAULT_ATTEMPTS_PER_MINUTE,
+            invitation_ttl: Duration::from_secs(14 * 24 * 60 * 60),
         }
     }
 
@@ -122,6 +125,7 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub security: Arc<crate::accounts::security::SignInGuards>,
+    pub invite_limits: Arc<crate::invitations::service::InviteLimits>,
 }
 
 impl AppState {
@@ -132,6 +136,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             security: Arc::new(security),
+            invite_limits: Arc::default(),
         }
     }
 }
@@ -147,4 +152,47 @@ pub fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default()
+}
+
+/// A value for `insert_rows`.
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    OptInt(Option<i64>),
+}
+
+/// Inserts many rows with multi-row `INSERT … VALUES (…), (…)` statements of a few thousand
+/// parameters each (both engines' limits are far above), instead of one statement per row.
+pub async fn insert_rows(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Cell>>,
+) -> Result<(), sqlx::Error> {
+    const MAX_PARAMETERS: usize = 4000;
+    let per_statement = (MAX_PARAMETERS / columns.len().max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<Vec<Cell>> = rows.by_ref().take(per_statement).collect();
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (i, row) in batch.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for j in 0..row.len() {
+                n += 1;
+                sql.push_str(&format!("{}${n}", if j == 0 { "" } else { ", " }));
+            }
+            sql.push(')');
+        }
+        let mut query = sqlx::query(&sql);
+        for cell in batch.into_iter().flatten() {
+            query = match cell {
+                Cell::Text(value) => query.bind(value),
+                Cell::Int(value) => query.bind(value),
+                Cell::OptInt(value) => query.bind(value),
+            };
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
 }

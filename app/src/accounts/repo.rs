@@ -181,6 +181,9 @@ pub async fn create_organization(
             object_type: "organization",
             object_id: Some(id),
             organization_id: Some(id),
+            agreement_id: None,
+            workspace_id: None,
+            detail: String::new(),
             ip: "local",
         },
     )
@@ -212,15 +215,28 @@ pub async fn create_account(
     account: &NewAccount,
     actor: Actor<'_>,
 ) -> Result<i64, AppError> {
-    let now = now();
     let mut tx = db.begin_write().await?;
+    let id = insert_account(&mut tx, account, actor, "local").await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts an account inside the caller's transaction (registration from an invitation creates
+/// the account and accepts the invitation together).
+pub async fn insert_account(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    account: &NewAccount,
+    actor: Actor<'_>,
+    ip: &str,
+) -> Result<i64, AppError> {
+    let now = now();
     let existing = sqlx::query(
         "SELECT COUNT(*) AS n FROM accounts WHERE kind = $1 AND (email_canonical = $2 OR phone = $3)",
     )
     .bind(account.kind.as_str())
     .bind(account.email.canonical())
     .bind(account.phone.as_ref().map(|p| p.as_str()))
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     if existing.try_get::<i64, _>("n")? > 0 {
         return Err(AppError::field(
@@ -243,22 +259,24 @@ pub async fn create_account(
     .bind(account.display_name.as_str())
     .bind(&account.password_hash)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             actor,
             action: "account.create",
             object_type: "account",
             object_id: Some(id),
             organization_id: account.organization_id,
-            ip: "local",
+            agreement_id: None,
+            workspace_id: None,
+            detail: account.email.as_str().to_owned(),
+            ip,
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -374,6 +392,9 @@ pub async fn set_password(
             object_type: "account",
             object_id: Some(account_id),
             organization_id: None,
+            agreement_id: None,
+            workspace_id: None,
+            detail: String::new(),
             ip,
         },
     )

@@ -2,15 +2,13 @@
 //! browser holds only the token. Rows (not opaque blobs) let sign-out, a password change or a
 //! disabled account end every session of an account at once.
 
+use crate::tokens::{hash_token, random_token};
 use crate::{
-    accounts::types::AccountKind,
+    accounts::types::{AccountKind, StaffRole},
     error::AppError,
     state::{app_state, now, Config, Db},
 };
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use cookie::{Cookie, SameSite};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::net::{IpAddr, SocketAddr};
 
@@ -22,6 +20,8 @@ pub struct Caller {
     pub kind: AccountKind,
     pub email: String,
     pub display_name: String,
+    /// The provider-side role, if this is a staff account.
+    pub staff_role: Option<StaffRole>,
     session_hash: String,
 }
 
@@ -50,11 +50,6 @@ pub async fn optional_caller() -> Result<Option<Caller>, AppError> {
         return Ok(None);
     };
     lookup(&state.db, &state.config, &token).await
-}
-
-fn hash_token(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn request_parts() -> Option<http::request::Parts> {
@@ -107,8 +102,10 @@ pub fn user_agent() -> String {
 async fn lookup(db: &Db, config: &Config, token: &str) -> Result<Option<Caller>, AppError> {
     let hash = hash_token(token);
     let row = sqlx::query(
-        "SELECT s.account_id, s.created_at, s.last_seen_at, a.kind, a.email, a.display_name \
+        "SELECT s.account_id, s.created_at, s.last_seen_at, a.kind, a.email, a.display_name, \
+         st.role AS staff_role \
          FROM sessions s JOIN accounts a ON a.id = s.account_id \
+         LEFT JOIN staff st ON st.account_id = a.id \
          WHERE s.id_hash = $1 AND a.disabled_at IS NULL",
     )
     .bind(&hash)
@@ -143,6 +140,9 @@ async fn lookup(db: &Db, config: &Config, token: &str) -> Result<Option<Caller>,
         kind: AccountKind::parse(&kind).unwrap_or(AccountKind::Personal),
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
+        staff_role: row
+            .try_get::<Option<String>, _>("staff_role")?
+            .and_then(|r| StaffRole::parse(&r)),
         session_hash: hash,
     }))
 }
@@ -155,9 +155,7 @@ pub async fn start(
     account_id: i64,
     address: IpAddr,
 ) -> Result<String, AppError> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = random_token();
     let now = now();
     let previous = request_token(config).map(|t| hash_token(&t));
     let mut tx = db.begin_write().await?;

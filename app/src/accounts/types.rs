@@ -42,6 +42,42 @@ impl fmt::Display for AccountKind {
     }
 }
 
+/// The provider's staff (DESIGN "People and roles").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StaffRole {
+    Operator,
+    Csam,
+    Ac,
+}
+
+impl StaffRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Operator => "operator",
+            StaffRole::Csam => "csam",
+            StaffRole::Ac => "ac",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StaffRole::Operator => "Operator",
+            StaffRole::Csam => "Customer Success Account Manager",
+            StaffRole::Ac => "Account Coordinator",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "operator" => Some(StaffRole::Operator),
+            "csam" => Some(StaffRole::Csam),
+            "ac" => Some(StaffRole::Ac),
+            _ => None,
+        }
+    }
+}
+
 /// An email address as the user typed it (trimmed, domain IDNA-encoded and lower-cased), plus the
 /// canonical form used only for matching: the local part lower-cased too. Plus tags and dots are
 /// kept, so `a.lice+x@` is a different address from `alice@`.

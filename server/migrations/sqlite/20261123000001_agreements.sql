@@ -141,3 +141,17 @@ ALTER TABLE audit_log ADD COLUMN workspace_id BIGINT REFERENCES workspaces (id) 
 ALTER TABLE audit_log ADD COLUMN detail TEXT NOT NULL DEFAULT '';
 CREATE INDEX audit_log_agreement ON audit_log (agreement_id, created_at);
 CREATE INDEX audit_log_workspace ON audit_log (workspace_id, created_at);
+
+-- Manage Users lists the latest invitation per address.
+CREATE INDEX invitations_workspace_email ON invitations (workspace_id, email_canonical, id);
+
+-- An uploaded bulk-invitation file between its dry run and its confirmation (at most 1 MiB).
+CREATE TABLE bulk_imports (
+    id INTEGER PRIMARY KEY,
+    workspace_id BIGINT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    content TEXT NOT NULL,
+    committed_at BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX bulk_imports_workspace ON bulk_imports (workspace_id, account_id);

@@ -70,10 +70,21 @@ fn ProfileForm(state: ProfileState) -> impl IntoView {
     };
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let field = field_messages(error);
+    // Quick step 2 after registering from an invitation: "Complete your profile", then on.
+    let welcome = query.read_untracked().get("welcome").is_some();
+    let next = StoredValue::new(query.read_untracked().get("next").unwrap_or_default());
 
     view! {
         <section aria-labelledby="profile-heading">
-            <h1 id="profile-heading">"Edit Profile"</h1>
+            <h1 id="profile-heading">{if welcome { "Complete your profile" } else { "Edit Profile" }}</h1>
+            {welcome
+                .then(|| {
+                    view! {
+                        <p>
+                            "Welcome to Services Hub. Check your name, add a phone number, and choose the address that receives notices."
+                        </p>
+                    }
+                })}
             {move || {
                 saved()
                     .then(|| {
@@ -108,6 +119,7 @@ fn ProfileForm(state: ProfileState) -> impl IntoView {
                                     <dd>{p.kind.label()}</dd>
                                 </dl>
                                 <ActionForm action=action attr:class="stack">
+                                    <input type="hidden" name="next" value=next.get_value() />
                                     <TextField
                                         label="Display name"
                                         name="display_name"
@@ -149,7 +161,9 @@ fn ProfileForm(state: ProfileState) -> impl IntoView {
                                     <p class="hint">
                                         "All notices from Services Hub go to this address. Leave it empty to use your sign-in email."
                                     </p>
-                                    <button type="submit" class="primary">"Save profile"</button>
+                                    <button type="submit" class="primary">
+                                        {if welcome { "Save and continue" } else { "Save profile" }}
+                                    </button>
                                 </ActionForm>
                             }
                         })

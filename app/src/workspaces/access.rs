@@ -1,0 +1,279 @@
+//! The one guard in front of every workspace and agreement: the caller comes from the session,
+//! their rights from the database, read afresh on every call so a demotion takes effect on the
+//! next request. A workspace or agreement the caller has no part in answers exactly like a
+//! missing one (404), so ids of other tenants reveal nothing.
+
+use crate::{
+    accounts::{
+        session::Caller,
+        types::{AccountKind, StaffRole},
+    },
+    error::AppError,
+    state::Db,
+    workspaces::{AgreementStatus, AgreementType},
+};
+use sqlx::Row;
+
+/// What a caller may want to do in one workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Permission {
+    /// See the workspace's page, members and activity: its members, the agreement's Services
+    /// Administrators and its assigned CSAM and AC.
+    View,
+    /// Invite, resend, revoke, remove, Support Contact, Workspace Administrator, the account-kind
+    /// policy: the Workspace Administrator and the agreement's Services Administrators.
+    ManageMembers,
+    /// Add benefits to the workspace: the agreement's assigned CSAM or AC.
+    ManageBenefits,
+    /// Read the workspace's audit log: its administrators and the agreement's staff.
+    ViewAudit,
+}
+
+/// The caller's standing in one workspace, as the guard found it.
+#[derive(Clone, Debug)]
+pub struct WorkspaceScope {
+    pub workspace_id: i64,
+    pub workspace_name: String,
+    pub agreement_id: i64,
+    pub organization_id: i64,
+    pub agreement_type: AgreementType,
+    pub agreement_status: AgreementStatus,
+    pub allow_personal: bool,
+    pub contact_limit: i64,
+    pub is_member: bool,
+    pub is_workspace_admin: bool,
+    pub is_services_admin: bool,
+    /// The agreement's assigned CSAM or AC.
+    pub is_staff: bool,
+    pub support_contact: bool,
+}
+
+impl WorkspaceScope {
+    pub fn can(&self, permission: Permission) -> bool {
+        let admin = self.is_workspace_admin || self.is_services_admin;
+        match permission {
+            Permission::View => self.is_member || admin || self.is_staff,
+            Permission::ManageMembers => admin,
+            Permission::ManageBenefits => self.is_staff,
+            Permission::ViewAudit => admin || self.is_staff,
+        }
+    }
+}
+
+/// The message for a personal account in a workspace whose policy refuses them.
+pub fn personal_refused(workspace: &str) -> String {
+    format!(
+        "The workspace \"{workspace}\" belongs to a Unified Support agreement and does not accept \
+         personal accounts. Sign in with a work or school account, or ask your Services \
+         Administrator to allow personal accounts in this workspace."
+    )
+}
+
+fn denied(permission: Permission) -> AppError {
+    AppError::Forbidden(
+        match permission {
+            Permission::View => "You are not a member of this workspace.",
+            Permission::ManageMembers => {
+                "Only a Services Administrator or this workspace's Workspace Administrator can manage its users."
+            }
+            Permission::ManageBenefits => {
+                "Only the agreement's Customer Success Account Manager or Account Coordinator can change its benefits."
+            }
+            Permission::ViewAudit => {
+                "Only the workspace's administrators and the agreement's staff can read its audit log."
+            }
+        }
+        .to_owned(),
+    )
+}
+
+/// Authorizes `permission` in workspace `workspace_id` for `caller`.
+pub async fn workspace(
+    db: &Db,
+    caller: &Caller,
+    workspace_id: i64,
+    permission: Permission,
+) -> Result<WorkspaceScope, AppError> {
+    let row = sqlx::query(
+        "SELECT w.name, w.agreement_id, w.allow_personal, a.agreement_type, a.status, \
+           a.organization_id, a.contact_limit, a.csam_account_id, a.ac_account_id, \
+           m.is_admin, m.support_contact, \
+           CAST(CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS is_member, \
+           (SELECT COUNT(*) FROM agreement_admins aa \
+             WHERE aa.agreement_id = w.agreement_id AND aa.account_id = $2) AS services_admin \
+         FROM workspaces w JOIN agreements a ON a.id = w.agreement_id \
+         LEFT JOIN memberships m ON m.workspace_id = w.id AND m.account_id = $2 \
+         WHERE w.id = $1",
+    )
+    .bind(workspace_id)
+    .bind(caller.account_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let csam: Option<i64> = row.try_get("csam_account_id")?;
+    let ac: Option<i64> = row.try_get("ac_account_id")?;
+    let assigned = Some(caller.account_id) == csam || Some(caller.account_id) == ac;
+    let scope = WorkspaceScope {
+        workspace_id,
+        workspace_name: row.try_get("name")?,
+        agreement_id: row.try_get("agreement_id")?,
+        organization_id: row.try_get("organization_id")?,
+        agreement_type: AgreementType::parse(&row.try_get::<String, _>("agreement_type")?)
+            .unwrap_or(AgreementType::Unified),
+        agreement_status: AgreementStatus::parse(&row.try_get::<String, _>("status")?)
+            .unwrap_or(AgreementStatus::Draft),
+        allow_personal: row.try_get::<i64, _>("allow_personal")? != 0,
+        contact_limit: row.try_get("contact_limit")?,
+        is_member: row.try_get::<i64, _>("is_member")? != 0,
+        is_workspace_admin: row.try_get::<Option<i64>, _>("is_admin")?.unwrap_or(0) != 0,
+        is_services_admin: row.try_get::<i64, _>("services_admin")? > 0,
+        is_staff: assigned && matches!(caller.staff_role, Some(StaffRole::Csam | StaffRole::Ac)),
+        support_contact: row
+            .try_get::<Option<i64>, _>("support_contact")?
+            .unwrap_or(0)
+            != 0,
+    };
+    if !scope.can(Permission::View) {
+        tracing::info!(
+            account = caller.account_id,
+            workspace_id,
+            "refused: not part of this workspace"
+        );
+        return Err(AppError::NotFound);
+    }
+    // The account-kind policy holds for the customer's people, not for the provider's staff.
+    if caller.kind == AccountKind::Personal && !scope.allow_personal && !scope.is_staff {
+        return Err(AppError::Forbidden(personal_refused(&scope.workspace_name)));
+    }
+    if !scope.can(permission) {
+        tracing::info!(
+            account = caller.account_id,
+            workspace_id,
+            ?permission,
+            "refused"
+        );
+        return Err(denied(permission));
+    }
+    Ok(scope)
+}
+
+/// What a caller may want to do with an agreement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgreementPermission {
+    /// The operator, the assigned CSAM and AC, the Services Administrators.
+    View,
+    /// The operator and the assigned CSAM or AC.
+    Activate,
+    /// Only the assigned CSAM or AC (seed 001: "Workspaces are created by your CSAM or AC").
+    CreateWorkspace,
+    /// The Services Administrators, the assigned staff and the operator.
+    ViewAudit,
+}
+
+#[derive(Clone, Debug)]
+pub struct AgreementScope {
+    pub agreement_id: i64,
+    pub organization_id: i64,
+    pub agreement_type: AgreementType,
+    pub status: AgreementStatus,
+    pub ends_on: String,
+    pub is_services_admin: bool,
+    pub is_assigned_staff: bool,
+    pub is_operator: bool,
+}
+
+impl AgreementScope {
+    pub fn can(&self, permission: AgreementPermission) -> bool {
+        match permission {
+            AgreementPermission::View | AgreementPermission::ViewAudit => {
+                self.is_operator || self.is_assigned_staff || self.is_services_admin
+            }
+            AgreementPermission::Activate => self.is_operator || self.is_assigned_staff,
+            AgreementPermission::CreateWorkspace => self.is_assigned_staff,
+        }
+    }
+}
+
+pub async fn agreement(
+    db: &Db,
+    caller: &Caller,
+    agreement_id: i64,
+    permission: AgreementPermission,
+) -> Result<AgreementScope, AppError> {
+    let row = sqlx::query(
+        "SELECT a.organization_id, a.agreement_type, a.status, a.ends_on, a.csam_account_id, \
+           a.ac_account_id, \
+           (SELECT COUNT(*) FROM agreement_admins aa \
+             WHERE aa.agreement_id = a.id AND aa.account_id = $2) AS services_admin \
+         FROM agreements a WHERE a.id = $1",
+    )
+    .bind(agreement_id)
+    .bind(caller.account_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let csam: Option<i64> = row.try_get("csam_account_id")?;
+    let ac: Option<i64> = row.try_get("ac_account_id")?;
+    let scope = AgreementScope {
+        agreement_id,
+        organization_id: row.try_get("organization_id")?,
+        agreement_type: AgreementType::parse(&row.try_get::<String, _>("agreement_type")?)
+            .unwrap_or(AgreementType::Unified),
+        status: AgreementStatus::parse(&row.try_get::<String, _>("status")?)
+            .unwrap_or(AgreementStatus::Draft),
+        ends_on: row.try_get("ends_on")?,
+        is_services_admin: row.try_get::<i64, _>("services_admin")? > 0,
+        is_assigned_staff: matches!(caller.staff_role, Some(StaffRole::Csam | StaffRole::Ac))
+            && (Some(caller.account_id) == csam || Some(caller.account_id) == ac),
+        is_operator: caller.staff_role == Some(StaffRole::Operator),
+    };
+    if !scope.can(AgreementPermission::View) {
+        tracing::info!(
+            account = caller.account_id,
+            agreement_id,
+            "refused: not part of this agreement"
+        );
+        return Err(AppError::NotFound);
+    }
+    if !scope.can(permission) {
+        tracing::info!(
+            account = caller.account_id,
+            agreement_id,
+            ?permission,
+            "refused"
+        );
+        return Err(AppError::Forbidden(
+            match permission {
+                AgreementPermission::CreateWorkspace => {
+                    "Only the agreement's Customer Success Account Manager or Account Coordinator can create workspaces."
+                }
+                AgreementPermission::Activate => {
+                    "Only the operator or the agreement's CSAM or AC can activate it."
+                }
+                _ => "You cannot see this agreement.",
+            }
+            .to_owned(),
+        ));
+    }
+    Ok(scope)
+}
+
+/// Installation-wide actions (organizations, agreements, staff): the operator only.
+pub fn require_operator(caller: &Caller) -> Result<(), AppError> {
+    if caller.staff_role == Some(StaffRole::Operator) {
+        Ok(())
+    } else {
+        tracing::info!(account = caller.account_id, "refused: operator only");
+        Err(AppError::Forbidden(
+            "Only an operator can create organizations and agreements.".to_owned(),
+        ))
+    }
+}
+
+/// Any staff member (the staff console).
+pub fn require_staff(caller: &Caller) -> Result<StaffRole, AppError> {
+    caller.staff_role.ok_or_else(|| {
+        tracing::info!(account = caller.account_id, "refused: staff only");
+        AppError::Forbidden("This page is for the provider's staff.".to_owned())
+    })
+}

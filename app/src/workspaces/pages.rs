@@ -1,0 +1,137 @@
+//! The workspace's main page and the workspace switcher.
+
+use crate::{
+    components::ErrorNotice,
+    workspaces::{
+        my_workspaces, workspace_home, SwitchWorkspace, WorkspaceList, WorkspaceOverview,
+    },
+    RequireUser,
+};
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_params_map};
+
+/// The id in `/workspaces/:id…` (0, which matches nothing, when it is not a number).
+pub fn workspace_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+#[component]
+pub fn WorkspacePage() -> impl IntoView {
+    let id = workspace_id_param();
+    let home = Resource::new(id, workspace_home);
+    let mine = Resource::new(|| (), |_| my_workspaces());
+    view! {
+        <RequireUser>
+            <main class="page" id="main">
+                <Suspense fallback=|| view! { <p>"Loading the workspace…"</p> }>
+                    {move || Suspend::new(async move {
+                        match home.await {
+                            Ok(home) => {
+                                let mine = mine.await.ok();
+                                view! { <WorkspaceView home mine /> }.into_any()
+                            }
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </main>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn WorkspaceView(home: WorkspaceOverview, mine: Option<WorkspaceList>) -> impl IntoView {
+    let id = home.id;
+    view! {
+        <p class="breadcrumb">{home.organization.clone()} " · " {home.agreement_type.label()} " agreement"</p>
+        <h1>{home.name.clone()}</h1>
+        {mine.filter(|m| m.items.len() > 1).map(|m| view! { <Switcher mine=m current=id /> })}
+        <dl class="facts">
+            <dt>"Agreement"</dt>
+            <dd>
+                {home.agreement_type.label()} ", " {home.agreement_status.label()} ", "
+                {home.starts_on.clone()} " to " {home.ends_on.clone()}
+            </dd>
+            <dt>"Your roles"</dt>
+            <dd>{home.roles.join(", ")}</dd>
+            <dt>"Members"</dt>
+            <dd>{home.member_count}</dd>
+            <dt>"Personal accounts"</dt>
+            <dd>{if home.allow_personal { "Allowed" } else { "Not allowed" }}</dd>
+        </dl>
+        <h2>"Benefits"</h2>
+        {if home.benefits.is_empty() {
+            view! { <p>"No benefits are assigned to this workspace yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="data">
+                    <caption class="visually-hidden">"Benefits of this workspace"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Benefit"</th>
+                            <th scope="col">"Kind"</th>
+                            <th scope="col">"Allotment"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {home
+                            .benefits
+                            .iter()
+                            .map(|b| {
+                                view! {
+                                    <tr>
+                                        <td>{b.name.clone()}</td>
+                                        <td>{b.kind.label()}</td>
+                                        <td>{b.allotment}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            }
+                .into_any()
+        }}
+        <nav aria-label="Workspace" class="actions">
+            {home
+                .can_manage_members
+                .then(|| view! { <A href=format!("/workspaces/{id}/users")>"Manage Users"</A> })}
+            {home
+                .can_view_audit
+                .then(|| view! { <A href=format!("/workspaces/{id}/audit")>"Audit log"</A> })}
+        </nav>
+    }
+}
+
+/// Opens another of the user's workspaces (a POST: it also remembers the choice).
+#[component]
+pub fn Switcher(mine: WorkspaceList, current: i64) -> impl IntoView {
+    let action = ServerAction::<SwitchWorkspace>::new();
+    view! {
+        <ActionForm action attr:class="switcher">
+            <label for="field-workspace_id">"Workspace"</label>
+            <select id="field-workspace_id" name="workspace_id">
+                {mine
+                    .items
+                    .into_iter()
+                    .map(|w| {
+                        let selected = w.id == current;
+                        view! {
+                            <option value=w.id.to_string() selected=selected>
+                                {format!("{} ({})", w.name, w.organization)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit">"Switch"</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,230 @@
+//! Queries of agreements and workspaces (server only). Each takes the caller's scope, found by
+//! the guard in `access`, and filters by it.
+
+use crate::{
+    accounts::session::Caller,
+    audit::repo::{self as audit, Actor, Entry},
+    error::AppError,
+    state::{now, Db},
+    workspaces::{
+        access::{Permission, WorkspaceScope},
+        AgreementStatus, AgreementType, BenefitKind, BenefitView, WorkspaceLink, WorkspaceList,
+        WorkspaceOverview,
+    },
+};
+use sqlx::Row;
+
+fn actor(caller: &Caller) -> Actor<'_> {
+    Actor::Account {
+        id: caller.account_id,
+        label: &caller.display_name,
+    }
+}
+
+/// Every workspace the caller may open: as a member, as a Services Administrator of its
+/// agreement, or as the agreement's assigned CSAM or AC. One query, whatever their number.
+pub async fn my_workspaces(db: &Db, caller: &Caller) -> Result<WorkspaceList, AppError> {
+    let rows = sqlx::query(
+        "SELECT w.id, w.name, o.name AS organization, w.allow_personal \
+         FROM workspaces w JOIN agreements a ON a.id = w.agreement_id \
+         JOIN organizations o ON o.id = a.organization_id \
+         WHERE w.id IN (SELECT workspace_id FROM memberships WHERE account_id = $1) \
+            OR a.id IN (SELECT agreement_id FROM agreement_admins WHERE account_id = $1) \
+            OR ((a.csam_account_id = $1 OR a.ac_account_id = $1) \
+                AND EXISTS (SELECT 1 FROM staff s WHERE s.account_id = $1 AND s.role IN ('csam', 'ac'))) \
+         ORDER BY o.name, w.is_default DESC, w.name, w.id",
+    )
+    .bind(caller.account_id)
+    .fetch_all(db.pool())
+    .await?;
+    let personal = caller.kind == crate::accounts::types::AccountKind::Personal;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        // A personal account does not see workspaces whose policy refuses it.
+        if personal && caller.staff_role.is_none() && row.try_get::<i64, _>("allow_personal")? == 0
+        {
+            continue;
+        }
+        items.push(WorkspaceLink {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            organization: row.try_get("organization")?,
+        });
+    }
+    let last: Option<i64> = sqlx::query("SELECT last_workspace_id FROM accounts WHERE id = $1")
+        .bind(caller.account_id)
+        .fetch_optional(db.pool())
+        .await?
+        .map(|r| r.try_get("last_workspace_id"))
+        .transpose()?
+        .flatten();
+    let current = last
+        .filter(|id| items.iter().any(|w| w.id == *id))
+        .or_else(|| items.first().map(|w| w.id));
+    Ok(WorkspaceList {
+        items,
+        current,
+        is_staff: caller.staff_role.is_some(),
+    })
+}
+
+pub async fn workspace_home(
+    db: &Db,
+    scope: &WorkspaceScope,
+) -> Result<WorkspaceOverview, AppError> {
+    let row = sqlx::query(
+        "SELECT o.name AS organization, a.starts_on, a.ends_on, \
+           (SELECT COUNT(*) FROM memberships m WHERE m.workspace_id = $1) AS members \
+         FROM agreements a JOIN organizations o ON o.id = a.organization_id WHERE a.id = $2",
+    )
+    .bind(scope.workspace_id)
+    .bind(scope.agreement_id)
+    .fetch_one(db.pool())
+    .await?;
+    let benefits = sqlx::query(
+        "SELECT kind, name, allotment FROM benefits WHERE workspace_id = $1 ORDER BY kind, name, id",
+    )
+    .bind(scope.workspace_id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| -> Result<BenefitView, AppError> {
+        Ok(BenefitView {
+            kind: BenefitKind::parse(&r.try_get::<String, _>("kind")?)
+                .unwrap_or(BenefitKind::AddOn),
+            name: r.try_get("name")?,
+            allotment: r.try_get("allotment")?,
+        })
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    let mut roles = Vec::new();
+    if scope.is_services_admin {
+        roles.push("Services Administrator".to_owned());
+    }
+    if scope.is_workspace_admin {
+        roles.push("Workspace Administrator".to_owned());
+    }
+    if scope.support_contact {
+        roles.push("Support Contact".to_owned());
+    }
+    if scope.is_member && roles.is_empty() {
+        roles.push("Service User".to_owned());
+    }
+    if scope.is_staff {
+        roles.push("Agreement staff (CSAM or AC)".to_owned());
+    }
+    Ok(WorkspaceOverview {
+        id: scope.workspace_id,
+        name: scope.workspace_name.clone(),
+        organization: row.try_get("organization")?,
+        agreement_id: scope.agreement_id,
+        agreement_type: scope.agreement_type,
+        agreement_status: scope.agreement_status,
+        starts_on: row.try_get("starts_on")?,
+        ends_on: row.try_get("ends_on")?,
+        allow_personal: scope.allow_personal,
+        roles,
+        can_manage_members: scope.can(Permission::ManageMembers),
+        can_view_audit: scope.can(Permission::ViewAudit),
+        can_manage_benefits: scope.can(Permission::ManageBenefits),
+        benefits,
+        member_count: row.try_get("members")?,
+    })
+}
+
+pub async fn remember_workspace(
+    db: &Db,
+    caller: &Caller,
+    scope: &WorkspaceScope,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE accounts SET last_workspace_id = $2 WHERE id = $1")
+        .bind(caller.account_id)
+        .bind(scope.workspace_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_personal_policy(
+    db: &Db,
+    caller: &Caller,
+    scope: &WorkspaceScope,
+    allow: bool,
+    ip: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE workspaces SET allow_personal = $2, updated_at = $3 WHERE id = $1")
+        .bind(scope.workspace_id)
+        .bind(i64::from(allow))
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            actor: actor(caller),
+            action: if allow {
+                "workspace.allow_personal_accounts"
+            } else {
+                "workspace.refuse_personal_accounts"
+            },
+            object_type: "workspace",
+            object_id: Some(scope.workspace_id),
+            organization_id: Some(scope.organization_id),
+            agreement_id: Some(scope.agreement_id),
+            workspace_id: Some(scope.workspace_id),
+            detail: scope.workspace_name.clone(),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An agreement as the staff console lists it.
+#[derive(Clone, Debug)]
+pub struct AgreementRow {
+    pub id: i64,
+    pub organization: String,
+    pub agreement_type: AgreementType,
+    pub status: AgreementStatus,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub contact_limit: i64,
+}
+
+/// The agreements a staff member works on: all of them for the operator, the assigned ones for a
+/// CSAM or AC.
+pub async fn staff_agreements(
+    db: &Db,
+    caller: &Caller,
+    all: bool,
+) -> Result<Vec<AgreementRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT a.id, o.name AS organization, a.agreement_type, a.status, a.starts_on, a.ends_on, \
+           a.contact_limit \
+         FROM agreements a JOIN organizations o ON o.id = a.organization_id \
+         WHERE $2 = 1 OR a.csam_account_id = $1 OR a.ac_account_id = $1 \
+         ORDER BY a.id DESC LIMIT 200",
+    )
+    .bind(caller.account_id)
+    .bind(i64::from(all))
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(AgreementRow {
+                id: r.try_get("id")?,
+                organization: r.try_get("organization")?,
+                agreement_type: AgreementType::parse(&r.try_get::<String, _>("agreement_type")?)
+                    .unwrap_or(AgreementType::Unified),
+                status: AgreementStatus::parse(&r.try_get::<String, _>("status")?)
+                    .unwrap_or(AgreementStatus::Draft),
+                starts_on: r.try_get("starts_on")?,
+                ends_on: r.try_get("ends_on")?,
+                contact_limit: r.try_get("contact_limit")?,
+            })
+        })
+        .collect()
+}
