@@ -7,6 +7,8 @@ pub mod audit;
 pub mod components;
 pub mod error;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use accounts::{current_user, SignOut, UserSummary};
