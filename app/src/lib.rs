@@ -9,6 +9,8 @@ pub mod error;
 pub mod invitations;
 pub mod members;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod tokens;

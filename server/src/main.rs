@@ -64,7 +64,14 @@ async fn run() -> Result<(), String> {
         }
         None => {
             let conf = get_configuration(None).map_err(|e| format!("configuration: {e}"))?;
-            serve(state, conf.leptos_options, addr).await
+            // Only the server delivers mail; admin commands and `demo` just queue it.
+            let mailer =
+                app::mail::Mailer::from_settings(&settings.mail_dir, settings.smtp_url.as_deref())?;
+            let from = app::mail::from_address(&settings.base_url);
+            let worker = app::mail::spawn_worker(state.db.clone(), mailer, from);
+            let served = serve(state, conf.leptos_options, addr).await;
+            worker.abort();
+            served
         }
     }
 }
