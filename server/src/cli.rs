@@ -6,6 +6,7 @@ use app::{
     audit::repo::Actor,
     error::AppError,
     state::AppState,
+    workspaces::service as workspaces,
 };
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::BufRead;
@@ -53,6 +54,75 @@ pub enum Admin {
         #[arg(long)]
         phone: Option<String>,
     },
+    /// Creates a staff account (operator, CSAM or AC); the password is read from standard input.
+    CreateStaff {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: Role,
+    },
+    /// Creates a draft agreement for an organization and prints its id.
+    CreateAgreement {
+        #[arg(long)]
+        organization: String,
+        #[arg(long = "type", value_enum)]
+        agreement_type: AgreementKind,
+        /// The Services Administrator's email address (repeatable).
+        #[arg(long = "services-admin", required = true)]
+        services_admin: Vec<String>,
+        /// A named support contact's email address (repeatable).
+        #[arg(long = "support-contact")]
+        support_contact: Vec<String>,
+        #[arg(long)]
+        csam: Option<String>,
+        #[arg(long)]
+        ac: Option<String>,
+        /// How many support contacts the agreement allows (default 5).
+        #[arg(long = "contact-limit")]
+        contact_limit: Option<String>,
+        /// First day of the term, YYYY-MM-DD (default today).
+        #[arg(long)]
+        start: Option<String>,
+        /// Last day of the term, YYYY-MM-DD (default a year after the start).
+        #[arg(long)]
+        end: Option<String>,
+        /// Reactive support hours in the agreement.
+        #[arg(long = "reactive-hours")]
+        reactive_hours: Option<String>,
+        /// Proactive service credits in the agreement.
+        #[arg(long = "proactive-credits")]
+        proactive_credits: Option<String>,
+    },
+    /// Activates a draft agreement: creates its Default Workspace and sends the invitations.
+    ActivateAgreement {
+        #[arg(long)]
+        agreement: i64,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum Role {
+    Operator,
+    Csam,
+    Ac,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Csam => "csam",
+            Role::Ac => "ac",
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum AgreementKind {
+    Premier,
+    Unified,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -128,6 +198,71 @@ pub async fn admin(state: &AppState, action: Admin) -> Result<String, String> {
                 email.trim()
             ))
         }
+        Admin::CreateStaff { email, name, role } => {
+            let password = read_password()?;
+            let id = workspaces::create_staff(state, &email, &name, role.as_str(), &password)
+                .await
+                .map_err(|e| describe(&e))?;
+            Ok(format!(
+                "created {} account {id}: {}",
+                role.as_str(),
+                email.trim()
+            ))
+        }
+        Admin::CreateAgreement {
+            organization,
+            agreement_type,
+            services_admin,
+            support_contact,
+            csam,
+            ac,
+            contact_limit,
+            start,
+            end,
+            reactive_hours,
+            proactive_credits,
+        } => {
+            let mut benefits = Vec::new();
+            if let Some(hours) = reactive_hours.as_deref() {
+                benefits.push(("reactive_hours", "Reactive support hours", hours));
+            }
+            if let Some(credits) = proactive_credits.as_deref() {
+                benefits.push(("proactive_credits", "Proactive service credits", credits));
+            }
+            let id = workspaces::create_agreement(
+                state,
+                workspaces::AgreementInput {
+                    organization: &organization,
+                    agreement_type: match agreement_type {
+                        AgreementKind::Premier => "premier",
+                        AgreementKind::Unified => "unified",
+                    },
+                    services_admins: services_admin.iter().map(String::as_str).collect(),
+                    support_contacts: support_contact.iter().map(String::as_str).collect(),
+                    csam: csam.as_deref(),
+                    ac: ac.as_deref(),
+                    contact_limit: contact_limit.as_deref(),
+                    start: start.as_deref(),
+                    end: end.as_deref(),
+                    benefits,
+                },
+                Actor::CommandLine,
+                "local",
+            )
+            .await
+            .map_err(|e| describe(&e))?;
+            // The id alone, so scripts can capture it.
+            Ok(id.to_string())
+        }
+        Admin::ActivateAgreement { agreement } => {
+            let workspace =
+                workspaces::activate(state, agreement, Actor::CommandLine, None, "local")
+                    .await
+                    .map_err(|e| describe(&e))?;
+            Ok(format!(
+                "activated agreement {agreement}: Default Workspace {workspace} created, invitations queued"
+            ))
+        }
     }
 }
 
@@ -183,6 +318,7 @@ pub async fn demo(state: &AppState, base_url: &str) -> Result<String, String> {
         .await
         .map_err(|e| describe(&e))?;
     }
+    let agreement = demo_agreement(state).await?;
     let mut out = format!(
         "Demo data is loaded. Open {base_url}/sign-in and sign in with password {DEMO_PASSWORD:?}:\n"
     );
@@ -198,6 +334,84 @@ pub async fn demo(state: &AppState, base_url: &str) -> Result<String, String> {
         }
         out.push('\n');
     }
-    out.push_str("  megan@contoso.com has both kinds, so Sign in asks which one to use.");
+    out.push_str("  megan@contoso.com has both kinds, so Sign in asks which one to use.\n");
+    out.push_str(&format!(
+        "Staff: {DEMO_OPERATOR} (operator) and {DEMO_CSAM} (CSAM), same password.\n\
+         Contoso's Premier agreement {agreement} is active: Megan (work) is its Services \
+         Administrator and Alex a support contact of the Default Workspace."
+    ));
     Ok(out)
+}
+
+const DEMO_OPERATOR: &str = "operator@provider.example";
+const DEMO_CSAM: &str = "csam@provider.example";
+
+/// Staff, an active Premier agreement for Contoso, and Megan's and Alex's invitations accepted,
+/// through the same steps as the admin commands and the invitation link. Returns its id.
+async fn demo_agreement(state: &AppState) -> Result<i64, String> {
+    use sqlx::Row;
+    let db = &state.db;
+    for (email, name, role) in [
+        (DEMO_OPERATOR, "Olivia Operator", "operator"),
+        (DEMO_CSAM, "Casey CSAM", "csam"),
+    ] {
+        let identifier =
+            app::accounts::types::SignInIdentifier::parse(email).map_err(|e| e.to_string())?;
+        if app::accounts::repo::kinds_for(db, &identifier)
+            .await
+            .map_err(|e| describe(&e))?
+            .is_empty()
+        {
+            workspaces::create_staff(state, email, name, role, DEMO_PASSWORD)
+                .await
+                .map_err(|e| describe(&e))?;
+        }
+    }
+    let existing = sqlx::query(
+        "SELECT a.id FROM agreements a JOIN organizations o ON o.id = a.organization_id \
+         WHERE o.name_canonical = 'contoso' ORDER BY a.id LIMIT 1",
+    )
+    .fetch_optional(db.pool())
+    .await
+    .map_err(|e| e.to_string())?;
+    if let Some(row) = existing {
+        return row.try_get("id").map_err(|e| e.to_string());
+    }
+    let id = workspaces::create_agreement(
+        state,
+        workspaces::AgreementInput {
+            organization: "Contoso",
+            agreement_type: "premier",
+            services_admins: vec!["megan@contoso.com"],
+            support_contacts: vec!["alex@contoso.com"],
+            csam: Some(DEMO_CSAM),
+            contact_limit: Some("5"),
+            benefits: vec![
+                ("reactive_hours", "Reactive support hours", "100"),
+                ("proactive_credits", "Proactive service credits", "40"),
+            ],
+            ..Default::default()
+        },
+        Actor::CommandLine,
+        "local",
+    )
+    .await
+    .map_err(|e| describe(&e))?;
+    let workspace = workspaces::activate(state, id, Actor::CommandLine, None, "local")
+        .await
+        .map_err(|e| describe(&e))?;
+    let members =
+        sqlx::query("SELECT id FROM accounts WHERE kind = 'work' AND email_canonical IN ($1, $2)")
+            .bind("megan@contoso.com")
+            .bind("alex@contoso.com")
+            .fetch_all(db.pool())
+            .await
+            .map_err(|e| e.to_string())?;
+    for row in members {
+        let account: i64 = row.try_get("id").map_err(|e| e.to_string())?;
+        app::invitations::service::accept_for_account(state, workspace, account)
+            .await
+            .map_err(|e| describe(&e))?;
+    }
+    Ok(id)
 }

@@ -470,3 +470,38 @@ pub async fn revoke(
     tx.commit().await?;
     Ok(())
 }
+
+/// Accepts the open invitation of `workspace_id` addressed to the account's own address, for
+/// the operator's demo data (the same consume-and-grant steps as the link).
+pub async fn accept_for_account(
+    state: &AppState,
+    workspace_id: i64,
+    account_id: i64,
+) -> Result<bool, AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let id: Option<i64> = sqlx::query(
+        "SELECT i.id FROM invitations i JOIN accounts a ON a.email_canonical = i.email_canonical \
+         WHERE i.workspace_id = $1 AND a.id = $2 AND i.status = 'pending'",
+    )
+    .bind(workspace_id)
+    .bind(account_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|r| sqlx::Row::try_get(&r, "id"))
+    .transpose()?;
+    let Some(id) = id else {
+        return Ok(false);
+    };
+    let found = repo::in_workspace(&mut tx, workspace_id, id).await?;
+    if !repo::consume(&mut tx, found.id, account_id).await? {
+        return Ok(false);
+    }
+    repo::grant(&mut tx, &found, account_id).await?;
+    repo::record(
+        &mut tx,
+        repo::audit_entry(Actor::CommandLine, "invitation.accept", &found, "local"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
