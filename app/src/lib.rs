@@ -7,9 +7,9 @@ pub mod audit;
 pub mod components;
 pub mod error;
 pub mod invitations;
-pub mod members;
 #[cfg(feature = "ssr")]
 pub mod mail;
+pub mod members;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
