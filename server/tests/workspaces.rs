@@ -872,6 +872,14 @@ on_both_engines!(manage_users_lists_searches_sorts_and_pages, |app| {
     assert_eq!(emails(&found)[0], "user01@contoso.com");
     let percent = list(&app, &admin, deal.workspace, "%", "email", false, 1).await;
     assert_eq!(percent["total"], 0, "{percent}");
+    app.exec(
+        "UPDATE accounts SET display_name = '100% Sam' WHERE email_canonical = 'sa@contoso.com'",
+    )
+    .await;
+    let literal = list(&app, &admin, deal.workspace, "0% s", "email", false, 1).await;
+    assert_eq!(emails(&literal), vec!["sa@contoso.com"], "{literal}");
+    let percent = list(&app, &admin, deal.workspace, "%", "email", false, 1).await;
+    assert_eq!(emails(&percent), vec!["sa@contoso.com"], "{percent}");
     let underscore = list(&app, &admin, deal.workspace, "user_1", "email", false, 1).await;
     assert_eq!(underscore["total"], 0, "{underscore}");
     let member = list(&app, &admin, deal.workspace, "SA@", "name", false, 1).await;
