@@ -7,7 +7,14 @@ pub mod repo {
 
     /// Who acted: a signed-in account, or the operator at the command line.
     pub enum Actor<'a> {
-        Account { id: i64, label: &'a str },
+        Account {
+            id: i64,
+            label: &'a str,
+        },
+        /// A person creating their own account (from an invitation): no account id exists yet.
+        Registering {
+            label: &'a str,
+        },
         CommandLine,
     }
 
@@ -28,6 +35,7 @@ pub mod repo {
     pub async fn record(tx: &mut Transaction<'static, Any>, entry: Entry<'_>) -> sqlx::Result<()> {
         let (actor_id, actor_label) = match entry.actor {
             Actor::Account { id, label } => (Some(id), label.to_owned()),
+            Actor::Registering { label } => (None, label.to_owned()),
             Actor::CommandLine => (None, "operator (command line)".to_owned()),
         };
         tracing::info!(

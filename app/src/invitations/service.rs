@@ -213,8 +213,7 @@ pub async fn register(
             organization_id,
             password_hash,
         },
-        Actor::Account {
-            id: 0,
+        Actor::Registering {
             label: name.as_str(),
         },
         &ip,

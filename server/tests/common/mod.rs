@@ -240,6 +240,51 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Runs one statement the test needs for its setup (values are the test's own).
+    pub async fn exec(&self, sql: &str) {
+        sqlx::query(sql)
+            .execute(self.state.db.pool())
+            .await
+            .expect("statement");
+    }
+
+    /// A staff account (role operator, csam or ac) with the test password.
+    pub async fn create_staff(&self, email: &str, role: &str) -> i64 {
+        app::workspaces::service::create_staff(&self.state, email, "Staff Person", role, PASSWORD)
+            .await
+            .expect("staff")
+    }
+
+    /// The newest mail in the outbox for `to`.
+    pub async fn latest_mail(&self, to: &str) -> String {
+        use sqlx::Row;
+        sqlx::query("SELECT body FROM outbox WHERE to_address = $1 ORDER BY id DESC")
+            .bind(to.to_owned())
+            .fetch_one(self.state.db.pool())
+            .await
+            .expect("a mail to this address")
+            .try_get::<String, _>(0)
+            .expect("body")
+    }
+
+    /// The invitation token of the newest mail to `to` (it exists nowhere else).
+    pub async fn token_for(&self, to: &str) -> String {
+        token_in(&self.latest_mail(to).await)
+    }
+}
+
+/// The `token=` of an invitation link in a mail body: 43 characters of URL-safe base64.
+pub fn token_in(body: &str) -> String {
+    let start = body.find("token=").expect("a link with a token") + "token=".len();
+    let token: String = body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert_eq!(token.len(), 43, "token in {body}");
+    token
+}
+
 /// Runs one test body on SQLite and on PostgreSQL.
 #[macro_export]
 macro_rules! on_both_engines {
