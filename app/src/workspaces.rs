@@ -22,6 +22,7 @@ pub struct WorkspaceLink {
     pub id: i64,
     pub name: String,
     pub organization: String,
+    pub agreement_type: AgreementType,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

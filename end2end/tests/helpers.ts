@@ -48,3 +48,47 @@ export async function enterIdentifier(page: Page, identifier: string) {
 export function header(page: Page) {
   return page.locator('header');
 }
+
+/** JavaScript on or off for this project: names the journeys' own accounts. */
+export function projectTag(testInfo: TestInfo) {
+  return testInfo.project.name.endsWith('nojs') ? 'nojs' : 'js';
+}
+
+/**
+ * The invitation link of the newest mail to `to` in the mail folder (serve.sh: target/e2e/mail),
+ * as a person would copy it from the .eml file. Waits for the outbox worker to deliver it.
+ */
+export async function invitationLink(to: string, after = 0): Promise<string> {
+  const links = await invitationLinks(to, after, 1);
+  return links[0];
+}
+
+/** Every invitation link mailed to `to` (newest first), once at least `count` have arrived. */
+export async function invitationLinks(to: string, after = 0, count = 1): Promise<string[]> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const dir = path.resolve(__dirname, '../../target/e2e/mail');
+  for (let i = 0; i < 100; i++) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
+    const mails = files
+      .map((f) => ({ id: parseInt(f, 10), text: fs.readFileSync(path.join(dir, f), 'utf8') }))
+      .filter((m) => m.id > after && new RegExp(`^To: ${to.replace(/[.+]/g, '\\$&')}$`, 'mi').test(m.text))
+      .sort((a, b) => b.id - a.id);
+    const links = mails
+      .map((m) => m.text.match(/https?:\/\/\S+\/invitations\/accept\?token=[A-Za-z0-9_-]+/))
+      .filter((m): m is RegExpMatchArray => m !== null)
+      .map((m) => new URL(m[0]).pathname + new URL(m[0]).search);
+    if (links.length >= count) return links;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no invitation mail to ${to}`);
+}
+
+/** The highest mail number so far: `invitationLink(to, newestMail())` then waits for a new one. */
+export async function newestMail(): Promise<number> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const dir = path.resolve(__dirname, '../../target/e2e/mail');
+  const ids = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => parseInt(f, 10)).filter((n) => !Number.isNaN(n)) : [];
+  return Math.max(0, ...ids);
+}

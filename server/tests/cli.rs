@@ -193,9 +193,108 @@ fn demo_is_idempotent_and_prints_the_sign_in_details() {
     assert!(first.stdout.contains("Demo-Password-2026"));
     assert!(first.stdout.contains("megan@contoso.com"));
     let accounts = cli.count("accounts");
-    assert_eq!(accounts, 4);
+    // Four customer accounts and two staff (an operator and a CSAM).
+    assert_eq!(accounts, 6);
+    assert_eq!(cli.count("staff"), 2);
+    // Contoso's agreement is active: its Default Workspace holds Megan and Alex.
+    assert_eq!(cli.count("agreements"), 1);
+    assert_eq!(cli.count("workspaces"), 1);
+    assert_eq!(cli.count("memberships"), 2);
     let second = cli.run(&["demo"], "");
     assert!(second.ok, "{}", second.stderr);
     assert_eq!(cli.count("accounts"), accounts);
     assert_eq!(cli.count("organizations"), 1);
+    assert_eq!(cli.count("agreements"), 1);
+    assert_eq!(cli.count("invitations"), 2);
+}
+
+#[test]
+fn agreements_are_created_and_activated_from_the_command_line() {
+    let cli = Cli::new();
+    let org = cli.run(
+        &[
+            "admin",
+            "create-organization",
+            "--name",
+            "Contoso",
+            "--domain",
+            "contoso.com",
+        ],
+        "",
+    );
+    assert!(org.ok, "{}", org.stderr);
+    let staff = cli.run(
+        &[
+            "admin",
+            "create-staff",
+            "--email",
+            "csam@provider.example",
+            "--name",
+            "Casey",
+            "--role",
+            "csam",
+        ],
+        "a long passphrase\n",
+    );
+    assert!(staff.ok, "{}", staff.stderr);
+    let base = [
+        "admin",
+        "create-agreement",
+        "--organization",
+        "Contoso",
+        "--type",
+        "unified",
+        "--services-admin",
+        "sa@contoso.com",
+        "--support-contact",
+        "sc@contoso.com",
+        "--csam",
+        "csam@provider.example",
+    ];
+    // Bad input: a one-line reason, a non-zero exit, nothing written.
+    for (extra, reason) in [
+        (&["--contact-limit", "0"][..], "contact-limit"),
+        (&["--start", "2027-02-30"][..], "YYYY-MM-DD"),
+        (
+            &["--start", "2027-06-01", "--end", "2027-01-01"][..],
+            "end after",
+        ),
+        (
+            &["--ac", "csam@provider.example"][..],
+            "Account Coordinator",
+        ),
+    ] {
+        let args: Vec<&str> = base.iter().copied().chain(extra.iter().copied()).collect();
+        assert_refused(&cli.run(&args, ""), reason);
+    }
+    let mut unknown: Vec<&str> = base.to_vec();
+    unknown[3] = "Nobody Inc";
+    assert_refused(&cli.run(&unknown, ""), "no organization");
+    assert_eq!(cli.count("agreements"), 0);
+
+    let created = cli.run(&base, "");
+    assert!(created.ok, "{}", created.stderr);
+    let id = created.stdout.trim().to_owned();
+    assert!(
+        id.parse::<i64>().is_ok(),
+        "prints the id alone: {}",
+        created.stdout
+    );
+    assert_eq!(cli.count("agreement_contacts"), 2);
+    assert_eq!(cli.count("workspaces"), 0);
+
+    let activated = cli.run(&["admin", "activate-agreement", "--agreement", &id], "");
+    assert!(activated.ok, "{}", activated.stderr);
+    assert_eq!(cli.count("workspaces"), 1);
+    assert_eq!(cli.count("invitations"), 2);
+    assert_eq!(cli.count("outbox"), 2);
+    assert_refused(
+        &cli.run(&["admin", "activate-agreement", "--agreement", &id], ""),
+        "already active",
+    );
+    assert_refused(
+        &cli.run(&["admin", "activate-agreement", "--agreement", "999"], ""),
+        "could not find",
+    );
+    assert_eq!(cli.count("invitations"), 2);
 }

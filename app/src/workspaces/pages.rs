@@ -125,7 +125,7 @@ pub fn Switcher(mine: WorkspaceList, current: i64) -> impl IntoView {
                         let selected = w.id == current;
                         view! {
                             <option value=w.id.to_string() selected=selected>
-                                {format!("{} ({})", w.name, w.organization)}
+                                {format!("{} ({}, {})", w.name, w.organization, w.agreement_type.label())}
                             </option>
                         }
                     })

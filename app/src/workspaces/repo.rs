@@ -25,7 +25,7 @@ fn actor(caller: &Caller) -> Actor<'_> {
 /// agreement, or as the agreement's assigned CSAM or AC. One query, whatever their number.
 pub async fn my_workspaces(db: &Db, caller: &Caller) -> Result<WorkspaceList, AppError> {
     let rows = sqlx::query(
-        "SELECT w.id, w.name, o.name AS organization, w.allow_personal \
+        "SELECT w.id, w.name, o.name AS organization, w.allow_personal, a.agreement_type \
          FROM workspaces w JOIN agreements a ON a.id = w.agreement_id \
          JOIN organizations o ON o.id = a.organization_id \
          WHERE w.id IN (SELECT workspace_id FROM memberships WHERE account_id = $1) \
@@ -49,6 +49,8 @@ pub async fn my_workspaces(db: &Db, caller: &Caller) -> Result<WorkspaceList, Ap
             id: row.try_get("id")?,
             name: row.try_get("name")?,
             organization: row.try_get("organization")?,
+            agreement_type: AgreementType::parse(&row.try_get::<String, _>("agreement_type")?)
+                .unwrap_or(AgreementType::Unified),
         });
     }
     let last: Option<i64> = sqlx::query("SELECT last_workspace_id FROM accounts WHERE id = $1")
