@@ -3,6 +3,7 @@
 //! an invitation by list or by file.
 
 pub mod bulk;
+pub mod import_page;
 pub mod pages;
 pub mod types;
 
@@ -12,11 +13,14 @@ pub mod mail_text;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod upload;
 
 use crate::error::AppError;
 use leptos::prelude::*;
 pub use types::{
-    InvitationDetails, InvitationRole, InviteOutcome, InviteReport, PreviewStatus, ReportLine,
+    BulkReport, InvitationDetails, InvitationRole, InviteOutcome, InviteReport, PreviewStatus,
+    ReportLine,
 };
 
 /// What the invitation link shows before anything is accepted. The holder of the link learns
@@ -117,4 +121,39 @@ pub async fn revoke_invitation(workspace_id: i64, invitation_id: i64) -> Result<
     service::revoke(&state, &caller, &scope, invitation_id).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=revoked"));
     Ok(())
+}
+
+/// The dry run of an uploaded file: what would happen to each line, nothing sent.
+#[server(endpoint = "check_bulk_file")]
+pub async fn check_bulk_file(workspace_id: i64, import_id: i64) -> Result<BulkReport, AppError> {
+    let caller = crate::accounts::session::caller().await?;
+    let state = crate::state::app_state()?;
+    let scope = crate::workspaces::access::workspace(
+        &state.db,
+        &caller,
+        workspace_id,
+        crate::workspaces::access::Permission::ManageMembers,
+    )
+    .await?;
+    service::bulk(&state, &caller, &scope, import_id, true).await
+}
+
+/// Sends the uploaded file's valid lines, all in one transaction.
+#[server(endpoint = "send_bulk_invitations")]
+pub async fn send_bulk_invitations(workspace_id: i64, import_id: i64) -> Result<BulkReport, AppError> {
+    let caller = crate::accounts::session::caller().await?;
+    let state = crate::state::app_state()?;
+    let scope = crate::workspaces::access::workspace(
+        &state.db,
+        &caller,
+        workspace_id,
+        crate::workspaces::access::Permission::ManageMembers,
+    )
+    .await?;
+    let report = service::bulk(&state, &caller, &scope, import_id, false).await?;
+    leptos_axum::redirect(&format!(
+        "/workspaces/{workspace_id}/users?done=invited&count={}",
+        report.invited
+    ));
+    Ok(report)
 }

@@ -111,6 +111,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=path!("/workspaces/:id/users/import/:import")
+                    view=invitations::import_page::BulkImportPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=path!("/invitations/accept")
                     view=invitations::pages::AcceptInvitationPage
                     ssr=SsrMode::Async

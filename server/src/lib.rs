@@ -110,9 +110,22 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         }
     };
     let health_state = state.clone();
+    let upload_state = state.clone();
     Router::new()
         // Server functions change state only through POST; a GET is answered 405 by axum.
         .route("/api/{*fn_name}", axum::routing::post(server_fns))
+        // The bulk-invitation file: a plain multipart route with its own body limit (see
+        // app::invitations::upload for why it is not a server function).
+        .route(
+            "/workspaces/{id}/users/import",
+            axum::routing::post(move |path, headers, multipart| {
+                let state = upload_state.clone();
+                async move { app::invitations::upload::upload(state, path, headers, multipart).await }
+            })
+            .layer(axum::extract::DefaultBodyLimit::max(
+                app::invitations::upload::MAX_BODY_BYTES,
+            )),
+        )
         .route(
             "/healthz",
             get(move || {

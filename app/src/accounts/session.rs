@@ -58,10 +58,12 @@ fn request_parts() -> Option<http::request::Parts> {
 
 /// The session token the request carries, if any.
 fn request_token(config: &Config) -> Option<String> {
-    let parts = request_parts()?;
+    token_in(&request_parts()?.headers, config)
+}
+
+fn token_in(headers: &http::HeaderMap, config: &Config) -> Option<String> {
     let name = config.session_cookie_name();
-    parts
-        .headers
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
@@ -69,6 +71,18 @@ fn request_token(config: &Config) -> Option<String> {
         .filter_map(Result::ok)
         .find(|cookie| cookie.name() == name)
         .map(|cookie| cookie.value().to_owned())
+}
+
+/// The caller of a plain axum route (the bulk upload), which has no leptos context: the same
+/// session lookup as `caller()`.
+pub async fn caller_from_headers(
+    state: &crate::state::AppState,
+    headers: &http::HeaderMap,
+) -> Result<Option<Caller>, AppError> {
+    let Some(token) = token_in(headers, &state.config) else {
+        return Ok(None);
+    };
+    lookup(&state.db, &state.config, &token).await
 }
 
 /// The client's address: the peer, or the last `X-Forwarded-For` hop when the peer is a proxy

@@ -116,6 +116,37 @@ pub enum FileProblem {
     Malformed { line: usize },
 }
 
+/// The code a redirect carries for a refused file (never free text: a crafted link could put
+/// words on the page), and back.
+impl FileProblem {
+    pub fn code(&self) -> String {
+        match self {
+            FileProblem::TooLarge => "too_large".to_owned(),
+            FileProblem::NotUtf8 => "not_utf8".to_owned(),
+            FileProblem::TooManyLines => "too_many_lines".to_owned(),
+            FileProblem::Empty => "empty".to_owned(),
+            FileProblem::Malformed { line } => format!("malformed_{line}"),
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Some(match code {
+            "too_large" => FileProblem::TooLarge,
+            "not_utf8" => FileProblem::NotUtf8,
+            "too_many_lines" => FileProblem::TooManyLines,
+            "empty" => FileProblem::Empty,
+            other => FileProblem::Malformed {
+                line: other.strip_prefix("malformed_")?.parse().ok()?,
+            },
+        })
+    }
+}
+
+/// The message for a refusal code, if it is one.
+pub fn problem_message(code: &str) -> Option<String> {
+    FileProblem::from_code(code).map(|p| p.to_string())
+}
+
 /// Parses a bulk-invitation file: comma-delimited, RFC 4180 quoting, LF or CRLF, UTF-8 with or
 /// without a BOM. Blank lines and a header row are skipped; every other row gets a [`BulkLine`],
 /// in file order.

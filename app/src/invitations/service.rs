@@ -338,6 +338,7 @@ pub async fn invite(
     candidates: Vec<Candidate>,
     role: InvitationRole,
     dry_run: bool,
+    import_id: Option<i64>,
 ) -> Result<InviteReport, AppError> {
     if !dry_run {
         state
@@ -367,6 +368,21 @@ pub async fn invite(
     let organization = repo::organization_name(&mut tx, scope.organization_id).await?;
     let ctx = context(state, scope, Some(caller), &organization, &ip).await;
     repo::insert_many(&mut tx, &ctx, &items).await?;
+    if let Some(import_id) = import_id {
+        // Single use: a second confirmation of the same file sends nothing.
+        let marked = sqlx::query(
+            "UPDATE bulk_imports SET committed_at = $2 WHERE id = $1 AND committed_at IS NULL",
+        )
+        .bind(import_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        if marked.rows_affected() != 1 {
+            return Err(AppError::Conflict(
+                "These invitations were sent already.".to_owned(),
+            ));
+        }
+    }
     tx.commit().await?;
     for line in lines.iter_mut() {
         if line.outcome == InviteOutcome::WillInvite {
@@ -413,7 +429,7 @@ pub async fn invite_list(
             input,
         })
         .collect();
-    let report = invite(state, caller, scope, candidates, role, false).await?;
+    let report = invite(state, caller, scope, candidates, role, false, None).await?;
     if report.invited == 0 && report.lines.iter().all(|l| !l.outcome.is_ok()) {
         // Nothing was sent: say why at the field, one line per address.
         let message = report
@@ -503,4 +519,65 @@ pub async fn accept_for_account(
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// The dry run (`dry_run`) or the sending of an uploaded file. Only its uploader, in its
+/// workspace, can see or send it; another's import answers like a missing one.
+pub async fn bulk(
+    state: &AppState,
+    caller: &Caller,
+    scope: &WorkspaceScope,
+    import_id: i64,
+    dry_run: bool,
+) -> Result<crate::invitations::BulkReport, AppError> {
+    use crate::invitations::bulk::{self, LineProblem};
+    let row = sqlx::query(
+        "SELECT content, committed_at FROM bulk_imports \
+         WHERE id = $1 AND workspace_id = $2 AND account_id = $3",
+    )
+    .bind(import_id)
+    .bind(scope.workspace_id)
+    .bind(caller.account_id)
+    .fetch_optional(state.db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let content: String = sqlx::Row::try_get(&row, "content")?;
+    let committed: Option<i64> = sqlx::Row::try_get(&row, "committed_at")?;
+    if committed.is_some() {
+        return Err(AppError::Conflict(
+            "These invitations were sent already.".to_owned(),
+        ));
+    }
+    let lines = bulk::parse(content.as_bytes())
+        .map_err(|problem| AppError::field("file", problem.to_string()))?;
+    let candidates = lines
+        .into_iter()
+        .map(|l| Candidate {
+            line: l.line,
+            input: l.input,
+            parsed: match l.outcome {
+                Ok(entry) => EmailAddress::parse(&entry.email)
+                    .map(|e| (e, entry.name.unwrap_or_default(), entry.support_contact))
+                    .map_err(InviteOutcome::InvalidAddress),
+                Err(LineProblem::InvalidAddress(m)) => Err(InviteOutcome::InvalidAddress(m)),
+                Err(LineProblem::DuplicateInFile { first_line }) => {
+                    Err(InviteOutcome::DuplicateInFile(first_line))
+                }
+                Err(other) => Err(InviteOutcome::Invalid(other.to_string())),
+            },
+        })
+        .collect();
+    let report = invite(
+        state,
+        caller,
+        scope,
+        candidates,
+        InvitationRole::Member,
+        dry_run,
+        (!dry_run).then_some(import_id),
+    )
+    .await?;
+    Ok(crate::invitations::BulkReport::from_report(
+        import_id, report,
+    ))
 }

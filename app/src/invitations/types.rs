@@ -79,6 +79,21 @@ impl InviteOutcome {
         }
     }
 
+    /// The outcome without its detail: what a summary counts.
+    pub fn category(&self) -> &'static str {
+        match self {
+            InviteOutcome::WillInvite => "Will invite",
+            InviteOutcome::Invited => "Invited",
+            InviteOutcome::AlreadyMember => "Already a member",
+            InviteOutcome::AlreadyInvited => "Already invited",
+            InviteOutcome::InvalidAddress(_) => "Invalid address",
+            InviteOutcome::DuplicateInFile(_) => "Duplicate in file",
+            InviteOutcome::RefusedByPolicy => "Refused by the workspace's policy",
+            InviteOutcome::OverContactLimit(_) => "Over the support contact limit",
+            InviteOutcome::Invalid(_) => "Invalid line",
+        }
+    }
+
     pub fn is_ok(&self) -> bool {
         matches!(self, InviteOutcome::WillInvite | InviteOutcome::Invited)
     }
@@ -97,6 +112,49 @@ pub struct InviteReport {
     /// How many invitations were sent (0 in a dry run).
     pub invited: usize,
     pub dry_run: bool,
+}
+
+/// The report of an uploaded file: counts per outcome and the lines that are not invited (at
+/// most `PROBLEMS_SHOWN`; a 10,000-line file is summarised, not listed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkReport {
+    pub import_id: i64,
+    pub dry_run: bool,
+    pub lines: usize,
+    pub will_invite: usize,
+    pub invited: usize,
+    pub counts: Vec<(String, usize)>,
+    pub problems: Vec<ReportLine>,
+}
+
+impl BulkReport {
+    pub const PROBLEMS_SHOWN: usize = 1000;
+
+    pub fn from_report(import_id: i64, report: InviteReport) -> Self {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for line in &report.lines {
+            let category = line.outcome.category();
+            match counts.iter_mut().find(|(c, _)| c == category) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((category.to_owned(), 1)),
+            }
+        }
+        let will_invite = report.lines.iter().filter(|l| l.outcome.is_ok()).count();
+        Self {
+            import_id,
+            dry_run: report.dry_run,
+            lines: report.lines.len(),
+            will_invite,
+            invited: report.invited,
+            counts,
+            problems: report
+                .lines
+                .into_iter()
+                .filter(|l| !l.outcome.is_ok())
+                .take(Self::PROBLEMS_SHOWN)
+                .collect(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -131,6 +131,7 @@ fn UsersView(data: UserPage, actions: Actions, done: Option<String>) -> impl Int
             {format!("Support contacts: {in_use} of {limit} in use (pending invitations count).")}
         </p>
         <InviteForm ws actions />
+        <UploadForm ws />
         <PolicyForm ws allow agreement actions />
         <h2 id="users-heading">"Members and invitations"</h2>
         <SearchForm data=for_search />
@@ -228,6 +229,58 @@ pub fn ReportTable(report: crate::invitations::InviteReport) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// The comma-delimited file: a plain multipart form (it works before hydration too); with
+/// JavaScript a progress bar shows while the file uploads and is checked.
+#[component]
+fn UploadForm(ws: i64) -> impl IntoView {
+    let query = use_query_map();
+    let problem = query
+        .read_untracked()
+        .get("import_error")
+        .and_then(|code| crate::invitations::bulk::problem_message(&code));
+    let uploading = RwSignal::new(false);
+    view! {
+        <section aria-labelledby="upload-heading" class="card">
+            <h2 id="upload-heading">"Invite from a file"</h2>
+            <p class="hint" id="file-hint">
+                "A comma-delimited file (CSV, UTF-8): one email address per line, optionally a name and Support Contact (yes or no) in the next columns; a header line is allowed. Up to 10,000 lines and 1 MiB. You see a dry run before anything is sent."
+            </p>
+            <form
+                method="post"
+                enctype="multipart/form-data"
+                action=format!("/workspaces/{ws}/users/import")
+                class="stack"
+                on:submit=move |_| uploading.set(true)
+            >
+                <div class="field">
+                    <label for="field-file">"Comma-delimited file"</label>
+                    <input
+                        id="field-file"
+                        type="file"
+                        name="file"
+                        accept=".csv,text/csv,text/plain"
+                        required
+                        aria-describedby="file-hint"
+                        aria-invalid=problem.is_some().then_some("true")
+                    />
+                    {problem.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </div>
+                <button type="submit">"Check the file (dry run)"</button>
+                {move || {
+                    uploading
+                        .get()
+                        .then(|| {
+                            view! {
+                                <progress aria-label="Uploading and checking the file"></progress>
+                                <span role="status">"Uploading and checking the file…"</span>
+                            }
+                        })
+                }}
+            </form>
+        </section>
     }
 }
 

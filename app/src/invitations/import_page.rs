@@ -1,0 +1,140 @@
+//! The uploaded file's report: the dry run first, then "Send" sends the valid lines at once.
+
+use crate::{
+    components::{ErrorBanner, ErrorNotice},
+    invitations::{check_bulk_file, SendBulkInvitations, BulkReport},
+    workspaces::pages::workspace_id_param,
+    RequireUser,
+};
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_params_map};
+
+#[component]
+pub fn BulkImportPage() -> impl IntoView {
+    let id = workspace_id_param();
+    let params = use_params_map();
+    let import = move || {
+        params
+            .read()
+            .get("import")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let report = Resource::new(
+        move || (id(), import()),
+        |(ws, import)| check_bulk_file(ws, import),
+    );
+    let commit = ServerAction::<SendBulkInvitations>::new();
+    view! {
+        <RequireUser>
+            <main class="page" id="main">
+                <p class="breadcrumb">
+                    <A href=move || format!("/workspaces/{}/users", id())>"Manage Users"</A>
+                    " · Invite from a file"
+                </p>
+                <h1>"Invite from a file"</h1>
+                <Suspense fallback=|| view! { <p>"Checking the file…"</p> }>
+                    {move || Suspend::new(async move {
+                        match report.await {
+                            Ok(report) => view! { <ReportView ws=id() report commit /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </main>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn ReportView(ws: i64, report: BulkReport, commit: ServerAction<SendBulkInvitations>) -> impl IntoView {
+    let error = Signal::derive(move || {
+        commit
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    });
+    let hidden = report.problems.len() < report.lines - report.will_invite;
+    view! {
+        <p role="status" class="banner banner-ok">
+            {format!(
+                "Dry run: {} of {} lines will be invited. Nothing has been sent yet.",
+                report.will_invite,
+                report.lines,
+            )}
+        </p>
+        <ErrorBanner message=error />
+        <table class="data">
+            <caption>"Summary"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Result"</th>
+                    <th scope="col">"Lines"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {report
+                    .counts
+                    .iter()
+                    .map(|(label, n)| view! { <tr><td>{label.clone()}</td><td>{*n}</td></tr> })
+                    .collect_view()}
+            </tbody>
+        </table>
+        {(report.will_invite > 0)
+            .then(|| {
+                view! {
+                    <ActionForm action=commit attr:class="stack">
+                        <input type="hidden" name="workspace_id" value=ws.to_string() />
+                        <input type="hidden" name="import_id" value=report.import_id.to_string() />
+                        <button type="submit" class="primary" disabled=move || commit.pending().get()>
+                            {format!("Send {} invitations", report.will_invite)}
+                        </button>
+                        {move || {
+                            commit
+                                .pending()
+                                .get()
+                                .then(|| {
+                                    view! {
+                                        <progress aria-label="Sending invitations"></progress>
+                                        <span role="status">"Sending…"</span>
+                                    }
+                                })
+                        }}
+                    </ActionForm>
+                }
+            })}
+        {(!report.problems.is_empty())
+            .then(|| {
+                view! {
+                    <table class="data report">
+                        <caption>"Lines that will not be invited"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Line"</th>
+                                <th scope="col">"Email"</th>
+                                <th scope="col">"Result"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {report
+                                .problems
+                                .into_iter()
+                                .map(|l| {
+                                    view! {
+                                        <tr>
+                                            <td>{l.line}</td>
+                                            <td>{l.email}</td>
+                                            <td>{l.outcome.label()}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+            })}
+        {hidden.then(|| view! { <p class="hint">"Only the first 1,000 such lines are listed."</p> })}
+        <p><A href=format!("/workspaces/{ws}/users")>"Cancel and go back to Manage Users"</A></p>
+    }
+}
