@@ -140,7 +140,10 @@ pub async fn check_bulk_file(workspace_id: i64, import_id: i64) -> Result<BulkRe
 
 /// Sends the uploaded file's valid lines, all in one transaction.
 #[server(endpoint = "send_bulk_invitations")]
-pub async fn send_bulk_invitations(workspace_id: i64, import_id: i64) -> Result<BulkReport, AppError> {
+pub async fn send_bulk_invitations(
+    workspace_id: i64,
+    import_id: i64,
+) -> Result<BulkReport, AppError> {
     let caller = crate::accounts::session::caller().await?;
     let state = crate::state::app_state()?;
     let scope = crate::workspaces::access::workspace(

@@ -2,7 +2,7 @@
 
 use crate::{
     components::{ErrorBanner, ErrorNotice},
-    invitations::{check_bulk_file, SendBulkInvitations, BulkReport},
+    invitations::{check_bulk_file, BulkReport, SendBulkInvitations},
     workspaces::pages::workspace_id_param,
     RequireUser,
 };
@@ -47,7 +47,11 @@ pub fn BulkImportPage() -> impl IntoView {
 }
 
 #[component]
-fn ReportView(ws: i64, report: BulkReport, commit: ServerAction<SendBulkInvitations>) -> impl IntoView {
+fn ReportView(
+    ws: i64,
+    report: BulkReport,
+    commit: ServerAction<SendBulkInvitations>,
+) -> impl IntoView {
     let error = Signal::derive(move || {
         commit
             .value()
