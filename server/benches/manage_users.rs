@@ -1,0 +1,355 @@
+//! Benchmark (prints figures, asserts nothing): Manage Users at 10,000 members and a 10,000-line
+//! bulk invitation, through the real router on a SQLite file (or on PostgreSQL with
+//! `BENCH_DATABASE_URL=postgres://…`, a database it may fill).
+//!
+//!     cargo bench -p services-hub --bench manage_users
+
+use app::{
+    audit::repo::Actor,
+    state::{insert_rows, now, AppState, Cell, Config},
+    workspaces::service::{self, AgreementInput},
+};
+use axum::{body::Body, http::Request, Router};
+use http_body_util::BodyExt;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+const MEMBERS: usize = 10_000;
+const RUNS: usize = 30;
+
+struct Bench {
+    router: Router,
+}
+
+impl Bench {
+    async fn send(&self, request: Request<Body>) -> (u16, String, Option<String>) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status().as_u16();
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.contains("services-hub-session="))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned);
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (
+            status,
+            String::from_utf8_lossy(&body).into_owned(),
+            cookie.or(location),
+        )
+    }
+
+    async fn call(&self, function: &str, form: &[(&str, &str)], cookie: &str) -> (u16, String) {
+        let body = serde_urlencoded::to_string(form).expect("form");
+        let request = Request::post(format!("/api/{function}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .header("cookie", cookie)
+            .body(Body::from(body))
+            .expect("request");
+        let (status, body, _) = self.send(request).await;
+        (status, body)
+    }
+}
+
+fn summary(label: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let median = times[times.len() / 2];
+    let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
+    println!(
+        "{label:<48} median {:>8.2} ms   p95 {:>8.2} ms   ({} runs)",
+        ms(median),
+        ms(p95),
+        times.len()
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}/bench.db?mode=rwc", dir.path().display()));
+    let db = services_hub::open_database(&url).await.expect("database");
+    let mut config = Config::new("http://127.0.0.1:3000".to_owned(), vec![]);
+    config.sign_in_attempts_per_minute = 10_000;
+    let state = AppState::new(db, config);
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("services-hub")
+        .site_root("target/site")
+        .build();
+    let bench = Bench {
+        router: services_hub::router(state.clone(), options),
+    };
+    println!(
+        "engine: {}",
+        if url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
+
+    // Contoso's active agreement; the Services Administrator signs in.
+    app::accounts::service::create_organization(
+        &state,
+        "Contoso",
+        "contoso.com",
+        Actor::CommandLine,
+    )
+    .await
+    .expect("organization");
+    let agreement = service::create_agreement(
+        &state,
+        AgreementInput {
+            organization: "Contoso",
+            agreement_type: "premier",
+            services_admins: vec!["sa@contoso.com"],
+            contact_limit: Some("1000"),
+            ..AgreementInput::default()
+        },
+        Actor::CommandLine,
+        "bench",
+    )
+    .await
+    .expect("agreement");
+    let workspace = service::activate(&state, agreement, Actor::CommandLine, None, "bench")
+        .await
+        .expect("activate");
+    let password = "bench password 2026";
+    let sa = app::accounts::service::create_account(
+        &state,
+        app::accounts::service::CreateAccount {
+            kind: "work",
+            email: "sa@contoso.com",
+            name: "Sam Admin",
+            phone: None,
+            organization: None,
+            password,
+        },
+        Actor::CommandLine,
+    )
+    .await
+    .expect("account");
+    app::invitations::service::accept_for_account(&state, workspace, sa)
+        .await
+        .expect("accept");
+    let (_, _, cookie) = bench
+        .send(
+            Request::post("/api/sign_in")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("accept", "application/json")
+                .body(Body::from(format!(
+                    "identifier=sa%40contoso.com&kind=work&password={}&next=%2F",
+                    urlencoding_encode(password)
+                )))
+                .expect("request"),
+        )
+        .await;
+    let cookie = cookie.expect("session cookie");
+
+    // 10,000 members: accounts and memberships in a few multi-row statements.
+    let started = Instant::now();
+    let hash = state.security.hash(password).await.expect("hash");
+    let now = now();
+    let organization: i64 = 1;
+    let mut tx = state.db.begin_write().await.expect("tx");
+    let accounts = (0..MEMBERS)
+        .map(|i| {
+            vec![
+                Cell::Text("work".into()),
+                Cell::Text(format!("member{i:05}@contoso.com")),
+                Cell::Text(format!("member{i:05}@contoso.com")),
+                Cell::OptInt(Some(organization)),
+                Cell::Text(format!("Member {i:05}")),
+                Cell::Text(hash.clone()),
+                Cell::OptInt(Some(now - (i as i64) * 60)),
+                Cell::Int(now),
+                Cell::Int(now),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "accounts",
+        &[
+            "kind",
+            "email",
+            "email_canonical",
+            "organization_id",
+            "display_name",
+            "password_hash",
+            "last_sign_in_at",
+            "created_at",
+            "updated_at",
+        ],
+        accounts,
+    )
+    .await
+    .expect("accounts");
+    sqlx::query(
+        "INSERT INTO memberships (workspace_id, account_id, is_admin, support_contact, invited_at, created_at, updated_at) \
+         SELECT $1, id, 0, 0, $2, $2, $2 FROM accounts WHERE email LIKE 'member%'",
+    )
+    .bind(workspace)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .expect("memberships");
+    tx.commit().await.expect("commit");
+    println!(
+        "filled {MEMBERS} members in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let ws = workspace.to_string();
+    for (label, search, sort, descending, page) in [
+        (
+            "Manage Users: first page, by name",
+            "",
+            "name",
+            "false",
+            "1",
+        ),
+        (
+            "Manage Users: page 200, by email descending",
+            "",
+            "email",
+            "true",
+            "200",
+        ),
+        (
+            "Manage Users: by last sign-in",
+            "",
+            "last_sign_in",
+            "true",
+            "1",
+        ),
+        (
+            "Manage Users: search \"member0999\"",
+            "member0999",
+            "name",
+            "false",
+            "1",
+        ),
+    ] {
+        let mut times = Vec::with_capacity(RUNS);
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            let (status, body) = bench
+                .call(
+                    "list_users",
+                    &[
+                        ("workspace_id", &ws),
+                        ("search", search),
+                        ("sort", sort),
+                        ("descending", descending),
+                        ("page", page),
+                    ],
+                    &cookie,
+                )
+                .await;
+            times.push(started.elapsed());
+            assert_eq!(status, 200, "{body}");
+        }
+        summary(label, times);
+    }
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let (status, _, _) = bench
+            .send(
+                Request::get(format!("/workspaces/{workspace}/users"))
+                    .header("accept", "text/html")
+                    .header("cookie", &cookie)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        times.push(started.elapsed());
+        assert_eq!(status, 200);
+    }
+    summary("Manage Users: whole page rendered on the server", times);
+
+    // A 10,000-line file: upload (stored), dry run, send.
+    let file: String = (0..10_000)
+        .map(|i| format!("new{i:05}@contoso.com,New {i}\n"))
+        .collect();
+    let boundary = "bench-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file.as_bytes());
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let started = Instant::now();
+    let (status, _, location) = bench
+        .send(
+            Request::post(format!("/workspaces/{workspace}/users/import"))
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header("cookie", &cookie)
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await;
+    let upload = started.elapsed();
+    assert_eq!(status, 303);
+    let import = location
+        .and_then(|l| l.rsplit('/').next().map(str::to_owned))
+        .expect("import id");
+    let started = Instant::now();
+    let (status, body) = bench
+        .call(
+            "check_bulk_file",
+            &[("workspace_id", &ws), ("import_id", &import)],
+            &cookie,
+        )
+        .await;
+    let dry_run = started.elapsed();
+    assert_eq!(status, 200, "{body}");
+    let started = Instant::now();
+    let (status, body) = bench
+        .call(
+            "send_bulk_invitations",
+            &[("workspace_id", &ws), ("import_id", &import)],
+            &cookie,
+        )
+        .await;
+    let send = started.elapsed();
+    assert_eq!(status, 200, "{body}");
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "bulk import of 10,000 lines: upload + parse {:.0} ms, dry run {:.0} ms, send (one transaction, 10,000 invitations + mails) {:.0} ms, total {:.0} ms",
+        ms(upload),
+        ms(dry_run),
+        ms(send),
+        ms(upload + dry_run + send)
+    );
+}
+
+fn urlencoding_encode(value: &str) -> String {
+    serde_urlencoded::to_string([("v", value)])
+        .expect("encode")
+        .trim_start_matches("v=")
+        .to_owned()
+}
