@@ -142,7 +142,11 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
-    let cookie = service::sign_in(&state, &identifier, &kind, &password).await?;
+    let accepting_invitation = next
+        .as_deref()
+        .is_some_and(|n| safe_next(n).starts_with("/invitations/accept"));
+    let cookie =
+        service::sign_in(&state, &identifier, &kind, &password, accepting_invitation).await?;
     service::set_cookie(&cookie)?;
     leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/")));
     Ok(())

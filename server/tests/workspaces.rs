@@ -1211,3 +1211,96 @@ on_both_engines!(authorization_matrix, |app| {
         "Fabrikam's invitations are all still open"
     );
 });
+
+on_both_engines!(
+    personal_sign_in_refused_where_every_workspace_refuses_them,
+    |app| {
+        app.create_organization("Contoso", "contoso.com").await;
+        let unified = deal(
+            &app,
+            Terms {
+                agreement_type: "unified",
+                ..Terms::default()
+            },
+        )
+        .await;
+        let pat = app
+            .create_account("personal", "pat@example.net", "Pat Personal")
+            .await;
+        // No workspace yet: a personal account signs in (it may have an invitation to accept).
+        assert_eq!(
+            app.sign_in("pat@example.net", "personal", PASSWORD)
+                .await
+                .status,
+            200
+        );
+        // A member of the Unified workspace while it allowed personal accounts …
+        app.exec(&format!(
+            "UPDATE workspaces SET allow_personal = 1 WHERE id = {}",
+            unified.workspace
+        ))
+        .await;
+        app.exec(&format!(
+        "INSERT INTO memberships (workspace_id, account_id, created_at, updated_at) VALUES ({}, {pat}, 0, 0)",
+        unified.workspace
+    ))
+    .await;
+        assert_eq!(
+            app.sign_in("pat@example.net", "personal", PASSWORD)
+                .await
+                .status,
+            200
+        );
+        // … and no longer: refused, with the seed's words, after the right password only.
+        app.exec(&format!(
+            "UPDATE workspaces SET allow_personal = 0 WHERE id = {}",
+            unified.workspace
+        ))
+        .await;
+        let refused = app.sign_in("pat@example.net", "personal", PASSWORD).await;
+        assert_eq!(refused.status, 403, "{}", refused.body);
+        assert!(
+            refused
+                .body
+                .contains("does not support sign in via personal accounts"),
+            "{}",
+            refused.body
+        );
+        assert!(refused.session_cookie().is_none());
+        let wrong = app
+            .sign_in("pat@example.net", "personal", "wrong password!")
+            .await;
+        assert_eq!(wrong.status, 422, "{}", wrong.body);
+        // An invitation link still lets them sign in to accept it.
+        let to_accept = app
+            .call(
+                "sign_in",
+                &[
+                    ("identifier", "pat@example.net"),
+                    ("kind", "personal"),
+                    ("password", PASSWORD),
+                    ("next", "/invitations/accept?token=abc"),
+                ],
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(to_accept.status, 200, "{}", to_accept.body);
+        // Opening the workspace names the policy.
+        let cookie = to_accept.session_cookie().expect("cookie");
+        let home = app
+            .call(
+                "workspace_home",
+                &[("workspace_id", &unified.workspace.to_string())],
+                Some(&cookie),
+                &[],
+            )
+            .await;
+        assert_eq!(home.status, 403, "{}", home.body);
+        assert!(
+            home.body.contains("does not accept personal accounts"),
+            "{}",
+            home.body
+        );
+    }
+);

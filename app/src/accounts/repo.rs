@@ -402,3 +402,18 @@ pub async fn set_password(
     tx.commit().await?;
     Ok(())
 }
+
+/// Whether the account belongs to workspaces and every one of them refuses personal accounts.
+pub async fn refused_everywhere(db: &Db, account_id: i64) -> Result<bool, AppError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS member_of, \
+           COALESCE(SUM(CASE WHEN w.allow_personal = 1 THEN 1 ELSE 0 END), 0) AS accepting \
+         FROM memberships m JOIN workspaces w ON w.id = m.workspace_id WHERE m.account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_one(db.pool())
+    .await?;
+    let member_of: i64 = row.try_get("member_of")?;
+    let accepting: i64 = row.try_get("accepting")?;
+    Ok(member_of > 0 && accepting == 0)
+}

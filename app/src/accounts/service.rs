@@ -45,11 +45,18 @@ pub async fn sign_in_options(
 }
 
 /// Verifies the password and starts a session; returns the `Set-Cookie` value.
+/// For a personal account none of whose workspaces accepts personal accounts.
+pub const PERSONAL_REFUSED: &str = "Services Hub does not support sign in via personal accounts \
+    for your workspaces: they belong to Unified Support agreements that accept only work or \
+    school accounts. Sign in with your work or school account, or ask your Services \
+    Administrator to allow personal accounts.";
+
 pub async fn sign_in(
     state: &AppState,
     identifier: &str,
     kind: &str,
     password: &str,
+    accepting_invitation: bool,
 ) -> Result<String, AppError> {
     let address = session::client_address(&state.config);
     state.security.check_address(address)?;
@@ -93,6 +100,16 @@ pub async fn sign_in(
     } else {
         None
     };
+    // Seed 000: "Services Hub does not support sign in via personal accounts" — for a personal
+    // account whose every workspace refuses them (Unified, not overridden). Told only after the
+    // password is right, so it reveals nothing to a guesser; an invitation link still works.
+    if kind == AccountKind::Personal
+        && !accepting_invitation
+        && repo::refused_everywhere(&state.db, credentials.account_id).await?
+    {
+        tracing::info!(%address, account = credentials.account_id, "sign-in refused by policy");
+        return Err(AppError::Forbidden(PERSONAL_REFUSED.to_owned()));
+    }
     repo::record_success(&state.db, credentials.account_id, new_hash).await?;
     tracing::info!(%address, account = credentials.account_id, "sign-in succeeded");
     session::start(&state.db, &state.config, credentials.account_id, address).await
