@@ -24,6 +24,8 @@ pub struct UserSummary {
     pub display_name: String,
     pub email: String,
     pub kind: AccountKind,
+    /// A provider staff account (operator, CSAM or AC): the header links the staff console.
+    pub is_staff: bool,
 }
 
 /// The kinds of account that can sign in with an identifier. More than one means the person
@@ -125,6 +127,7 @@ pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
         display_name: c.display_name,
         email: c.email,
         kind: c.kind,
+        is_staff: c.staff_role.is_some(),
     }))
 }
 

@@ -1,68 +1,54 @@
-//! The audit log: who did which administrative action to what, when and from where.
+//! The audit log: who did which administrative action to what, when and from where. Written by
+//! every domain inside its own transaction (`repo::record`); read per workspace by its
+//! administrators and the agreement's staff.
+
+pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub mod repo {
-    use crate::state::now;
-    use sqlx::{Any, Transaction};
+pub mod repo;
 
-    /// Who acted: a signed-in account, or the operator at the command line.
-    pub enum Actor<'a> {
-        Account {
-            id: i64,
-            label: &'a str,
-        },
-        /// A person creating their own account (from an invitation): no account id exists yet.
-        Registering {
-            label: &'a str,
-        },
-        CommandLine,
-    }
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
-    pub struct Entry<'a> {
-        pub actor: Actor<'a>,
-        pub action: &'a str,
-        pub object_type: &'a str,
-        pub object_id: Option<i64>,
-        pub organization_id: Option<i64>,
-        pub agreement_id: Option<i64>,
-        pub workspace_id: Option<i64>,
-        /// What changed, in words an administrator reads (an address, a name); never a secret.
-        pub detail: String,
-        pub ip: &'a str,
-    }
+/// Entries per page of the audit log.
+pub const PAGE_SIZE: i64 = 50;
 
-    /// Written inside the transaction of the action itself, so the log never disagrees with it.
-    pub async fn record(tx: &mut Transaction<'static, Any>, entry: Entry<'_>) -> sqlx::Result<()> {
-        let (actor_id, actor_label) = match entry.actor {
-            Actor::Account { id, label } => (Some(id), label.to_owned()),
-            Actor::Registering { label } => (None, label.to_owned()),
-            Actor::CommandLine => (None, "operator (command line)".to_owned()),
-        };
-        tracing::info!(
-            actor = %actor_label,
-            action = entry.action,
-            object = entry.object_type,
-            object_id = ?entry.object_id,
-            "audit"
-        );
-        sqlx::query(
-            "INSERT INTO audit_log (actor_account_id, actor_label, action, object_type, object_id, \
-             organization_id, agreement_id, workspace_id, detail, ip, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(actor_id)
-        .bind(actor_label)
-        .bind(entry.action)
-        .bind(entry.object_type)
-        .bind(entry.object_id)
-        .bind(entry.organization_id)
-        .bind(entry.agreement_id)
-        .bind(entry.workspace_id)
-        .bind(&entry.detail)
-        .bind(entry.ip)
-        .bind(now())
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
-    }
+/// One entry as the audit log page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    /// Unix seconds (UTC).
+    pub at: i64,
+    pub who: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<i64>,
+    pub detail: String,
+    pub ip: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub workspace_id: i64,
+    pub workspace_name: String,
+    pub rows: Vec<AuditRow>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+/// One page (50 entries, newest first) of a workspace's audit log: its administrators, the
+/// agreement's Services Administrators and its assigned staff.
+#[server(endpoint = "audit_log")]
+pub async fn audit_log(workspace_id: i64, page: i64) -> Result<AuditPage, AppError> {
+    let caller = crate::accounts::session::caller().await?;
+    let state = crate::state::app_state()?;
+    let scope = crate::workspaces::access::workspace(
+        &state.db,
+        &caller,
+        workspace_id,
+        crate::workspaces::access::Permission::ViewAudit,
+    )
+    .await?;
+    repo::list(&state.db, &scope, page).await
 }

@@ -15,10 +15,17 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(optional)] autofocus: bool,
     #[prop(into)] error: Signal<Option<String>>,
+    /// Tells apart fields of the same name in several forms of one page (their ids).
+    #[prop(into, optional)]
+    form: String,
+    /// A line of help under the field, tied to it with `aria-describedby`.
+    #[prop(optional)]
+    hint: &'static str,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = field_id(&form, name);
     let error_id = format!("{id}-error");
-    let described = error_id.clone();
+    let hint_id = format!("{id}-hint");
+    let described = described_by(&hint_id, hint, &error_id, error);
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -31,8 +38,9 @@ pub fn TextField(
                 required=required
                 autofocus=autofocus
                 aria-invalid=move || error.get().is_some().then_some("true")
-                aria-describedby=move || error.get().is_some().then(|| described.clone())
+                aria-describedby=described
             />
+            {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> })}
             <FieldMessage id=error_id error />
         </div>
     }
@@ -46,13 +54,20 @@ pub fn SelectField(
     options: Vec<(String, String)>,
     #[prop(into)] selected: String,
     #[prop(into)] error: Signal<Option<String>>,
+    #[prop(into, optional)] form: String,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = field_id(&form, name);
     let error_id = format!("{id}-error");
+    let described = error_id.clone();
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
-            <select id=id name=name>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=move || error.get().is_some().then(|| described.clone())
+            >
                 {options
                     .into_iter()
                     .map(|(value, text)| {
@@ -70,9 +85,36 @@ pub fn SelectField(
     }
 }
 
+/// The id of a field: `field-{name}`, or `field-{form}-{name}` when the page has several forms.
+pub fn field_id(form: &str, name: &str) -> String {
+    if form.is_empty() {
+        format!("field-{name}")
+    } else {
+        format!("field-{form}-{name}")
+    }
+}
+
+/// The `aria-describedby` of a field: its hint (if it has one) and its message (while shown).
+pub fn described_by(
+    hint_id: &str,
+    hint: &str,
+    error_id: &str,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    let hint_id = (!hint.is_empty()).then(|| hint_id.to_owned());
+    let error_id = error_id.to_owned();
+    move || {
+        let error_id = error.get().is_some().then(|| error_id.clone());
+        match (hint_id.clone(), error_id) {
+            (Some(h), Some(e)) => Some(format!("{h} {e}")),
+            (h, e) => h.or(e),
+        }
+    }
+}
+
 /// The message under a field, announced when it appears.
 #[component]
-fn FieldMessage(id: String, error: Signal<Option<String>>) -> impl IntoView {
+pub fn FieldMessage(id: String, error: Signal<Option<String>>) -> impl IntoView {
     move || {
         error.get().map(|message| {
             view! {
@@ -156,6 +198,17 @@ pub fn format_date(seconds: Option<i64>) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// A moment for people, from Unix seconds: date and time of day in UTC, to the minute.
+pub fn format_date_time(seconds: i64) -> String {
+    let of_day = seconds.rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02} UTC",
+        format_date(Some(seconds)),
+        of_day / 3_600,
+        of_day % 3_600 / 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -164,5 +217,15 @@ mod tests {
         assert_eq!(super::format_date(Some(1_795_478_400)), "2026-11-24");
         assert_eq!(super::format_date(Some(951_782_400)), "2000-02-29");
         assert_eq!(super::format_date(None), "—");
+    }
+
+    #[test]
+    fn date_times() {
+        assert_eq!(super::format_date_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(
+            super::format_date_time(1_795_478_400 + 13 * 3_600 + 5 * 60 + 59),
+            "2026-11-24 13:05 UTC"
+        );
+        assert_eq!(super::format_date_time(-60), "1969-12-31 23:59 UTC");
     }
 }

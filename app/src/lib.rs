@@ -106,6 +106,16 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=path!("/staff")
+                    view=workspaces::console::StaffConsolePage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/workspaces/:id/audit")
+                    view=audit::pages::AuditLogPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=path!("/workspaces/:id/users")
                     view=members::pages::ManageUsersPage
                     ssr=SsrMode::Async
@@ -158,8 +168,17 @@ fn Header() -> impl IntoView {
                         user.await
                             .ok()
                             .flatten()
-                            .map(|_| {
+                            .map(|u| {
                                 view! {
+                                    {u
+                                        .is_staff
+                                        .then(|| {
+                                            view! {
+                                                <A href="/staff" attr:class="staff-link">
+                                                    "Staff console"
+                                                </A>
+                                            }
+                                        })}
                                     <ActionForm action=sign_out attr:class="inline">
                                         <button type="submit" class="link">"Sign out"</button>
                                     </ActionForm>

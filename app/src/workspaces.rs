@@ -1,6 +1,7 @@
 //! Agreements and workspaces (seed 001): the agreement's Default Workspace, additional
 //! workspaces created by the CSAM or AC, benefits, the account-kind policy and the switcher.
 
+pub mod console;
 pub mod pages;
 pub mod types;
 
@@ -114,5 +115,183 @@ pub async fn set_personal_policy(workspace_id: i64, allow: String) -> Result<(),
     let ip = crate::accounts::session::client_address(&state.config).to_string();
     repo::set_personal_policy(&state.db, &caller, &scope, allow, &ip).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users"));
+    Ok(())
+}
+
+/// A workspace of an agreement, as the staff console lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleWorkspace {
+    pub id: i64,
+    pub name: String,
+}
+
+/// An agreement a staff member works on, with its workspaces.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleAgreement {
+    pub id: i64,
+    pub organization: String,
+    pub agreement_type: AgreementType,
+    pub status: AgreementStatus,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub contact_limit: i64,
+    pub workspaces: Vec<ConsoleWorkspace>,
+}
+
+/// The staff console: the caller's role and the agreements they work on (the operator: all of
+/// them; a CSAM or AC: the assigned ones).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffConsole {
+    pub role: String,
+    /// Creates organizations and agreements, activates any agreement.
+    pub is_operator: bool,
+    /// An assigned CSAM or AC: activates, creates workspaces, adds benefits.
+    pub is_agreement_staff: bool,
+    pub agreements: Vec<ConsoleAgreement>,
+}
+
+#[server(name = GetStaffConsole, endpoint = "staff_console")]
+pub async fn staff_console() -> Result<StaffConsole, AppError> {
+    let caller = crate::accounts::session::caller().await?;
+    let state = crate::state::app_state()?;
+    let role = access::require_staff(&caller)?;
+    repo::staff_console(&state.db, &caller, role).await
+}
+
+#[cfg(feature = "ssr")]
+fn actor(caller: &crate::accounts::session::Caller) -> crate::audit::repo::Actor<'_> {
+    crate::audit::repo::Actor::Account {
+        id: caller.account_id,
+        label: &caller.display_name,
+    }
+}
+
+/// Splits an address list typed into a form: commas, semicolons or line breaks.
+pub fn split_addresses(list: &str) -> Vec<&str> {
+    list.split([',', ';', '\n', '\r'])
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect()
+}
+
+/// A customer organization and its (first) email domain: the operator only.
+#[server(endpoint = "create_organization_staff")]
+pub async fn create_organization_staff(name: String, domain: String) -> Result<(), AppError> {
+    let caller = crate::accounts::session::caller().await?;
+    let state = crate::state::app_state()?;
+    access::require_operator(&caller)?;
+    crate::accounts::service::create_organization(&state, &name, &domain, actor(&caller)).await?;
+    leptos_axum::redirect("/staff?done=organization");
+    Ok(())
+}
+
+/// A draft agreement: the operator only. Address lists are separated by commas or line breaks;
+/// an empty benefit field means the agreement has none of that benefit.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "create_agreement_staff")]
+pub async fn create_agreement_staff(
+    organization: String,
+    agreement_type: String,
+    services_admins: String,
+    support_contacts: String,
+    csam: String,
+    ac: String,
+    contact_limit: String,
+    start: String,
+    end: String,
+    reactive_hours: String,
+    proactive_credits: String,
+) -> Result<(), AppError> {
+    let caller = crate::accounts::session::caller().await?;
+    let state = crate::state::app_state()?;
+    access::require_operator(&caller)?;
+    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    let mut benefits = Vec::new();
+    for (kind, value) in [
+        (BenefitKind::ReactiveHours, reactive_hours.as_str()),
+        (BenefitKind::ProactiveCredits, proactive_credits.as_str()),
+    ] {
+        if !value.trim().is_empty() {
+            benefits.push((kind.as_str(), kind.label(), value));
+        }
+    }
+    let input = service::AgreementInput {
+        organization: &organization,
+        agreement_type: &agreement_type,
+        services_admins: split_addresses(&services_admins),
+        support_contacts: split_addresses(&support_contacts),
+        csam: Some(csam.as_str()),
+        ac: Some(ac.as_str()),
+        contact_limit: Some(contact_limit.as_str()),
+        start: Some(start.as_str()),
+        end: Some(end.as_str()),
+        benefits,
+    };
+    service::create_agreement(&state, input, actor(&caller), &ip).await?;
+    leptos_axum::redirect("/staff?done=agreement");
+    Ok(())
+}
+
+/// Activates a draft agreement (its Default Workspace, its invitations): the operator or the
+/// agreement's CSAM or AC.
+#[server(endpoint = "activate_agreement")]
+pub async fn activate_agreement(agreement_id: i64) -> Result<(), AppError> {
+    let caller = crate::accounts::session::caller().await?;
+    let state = crate::state::app_state()?;
+    access::agreement(
+        &state.db,
+        &caller,
+        agreement_id,
+        access::AgreementPermission::Activate,
+    )
+    .await?;
+    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    service::activate(&state, agreement_id, actor(&caller), Some(&caller), &ip).await?;
+    leptos_axum::redirect("/staff?done=activated");
+    Ok(())
+}
+
+/// An additional workspace with its Workspace Administrator invited: the agreement's CSAM or AC.
+#[server(endpoint = "create_workspace")]
+pub async fn create_workspace(
+    agreement_id: i64,
+    name: String,
+    admin_email: String,
+) -> Result<(), AppError> {
+    let caller = crate::accounts::session::caller().await?;
+    let state = crate::state::app_state()?;
+    let scope = access::agreement(
+        &state.db,
+        &caller,
+        agreement_id,
+        access::AgreementPermission::CreateWorkspace,
+    )
+    .await?;
+    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    service::create_workspace(&state, &caller, &scope, &name, &admin_email, &ip).await?;
+    leptos_axum::redirect("/staff?done=workspace");
+    Ok(())
+}
+
+/// A benefit for one workspace: the agreement's CSAM or AC.
+#[server(endpoint = "add_benefit")]
+pub async fn add_benefit(
+    workspace_id: i64,
+    kind: String,
+    name: String,
+    allotment: String,
+) -> Result<(), AppError> {
+    let caller = crate::accounts::session::caller().await?;
+    let state = crate::state::app_state()?;
+    let scope = access::workspace(
+        &state.db,
+        &caller,
+        workspace_id,
+        access::Permission::ManageBenefits,
+    )
+    .await?;
+    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    service::add_benefit(&state, &caller, &scope, &kind, &name, &allotment, &ip).await?;
+    leptos_axum::redirect("/staff?done=benefit");
     Ok(())
 }

@@ -3,13 +3,14 @@
 
 use crate::{
     accounts::session::Caller,
+    accounts::types::StaffRole,
     audit::repo::{self as audit, Actor, Entry},
     error::AppError,
     state::{now, Db},
     workspaces::{
         access::{Permission, WorkspaceScope},
-        AgreementStatus, AgreementType, BenefitKind, BenefitView, WorkspaceLink, WorkspaceList,
-        WorkspaceOverview,
+        AgreementStatus, AgreementType, BenefitKind, BenefitView, ConsoleAgreement,
+        ConsoleWorkspace, StaffConsole, WorkspaceLink, WorkspaceList, WorkspaceOverview,
     },
 };
 use sqlx::Row;
@@ -229,4 +230,58 @@ pub async fn staff_agreements(
             })
         })
         .collect()
+}
+
+/// The staff console: the agreements (`staff_agreements`) and the workspaces of all of them in
+/// one more query.
+pub async fn staff_console(
+    db: &Db,
+    caller: &Caller,
+    role: StaffRole,
+) -> Result<StaffConsole, AppError> {
+    let is_operator = role == StaffRole::Operator;
+    let agreements = staff_agreements(db, caller, is_operator).await?;
+    let mut by_agreement: std::collections::HashMap<i64, Vec<ConsoleWorkspace>> =
+        std::collections::HashMap::new();
+    if !agreements.is_empty() {
+        let placeholders = (1..=agreements.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT id, agreement_id, name FROM workspaces WHERE agreement_id IN ({placeholders}) \
+             ORDER BY agreement_id, is_default DESC, name, id"
+        );
+        let mut query = sqlx::query(&sql);
+        for agreement in &agreements {
+            query = query.bind(agreement.id);
+        }
+        for row in query.fetch_all(db.pool()).await? {
+            by_agreement
+                .entry(row.try_get("agreement_id")?)
+                .or_default()
+                .push(ConsoleWorkspace {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                });
+        }
+    }
+    Ok(StaffConsole {
+        role: role.label().to_owned(),
+        is_operator,
+        is_agreement_staff: matches!(role, StaffRole::Csam | StaffRole::Ac),
+        agreements: agreements
+            .into_iter()
+            .map(|a| ConsoleAgreement {
+                workspaces: by_agreement.remove(&a.id).unwrap_or_default(),
+                id: a.id,
+                organization: a.organization,
+                agreement_type: a.agreement_type,
+                status: a.status,
+                starts_on: a.starts_on,
+                ends_on: a.ends_on,
+                contact_limit: a.contact_limit,
+            })
+            .collect(),
+    })
 }
