@@ -138,17 +138,8 @@ fn build_message(from: &str, to: &str, subject: &str, body: &str) -> Result<Mess
         .to(to)
         .subject(subject)
         .header(ContentType::TEXT_PLAIN)
-        .body(readable_body(body))
+        .body(body.to_owned())
         .map_err(|e| format!("cannot build the message: {e}"))
-}
-
-/// 8bit keeps links whole in the `.eml` file a person opens as text (quoted-printable would
-/// break them with `=` soft line breaks); lettre's own choice is the fallback for text 8bit
-/// cannot carry (lines over 998 bytes).
-fn readable_body(body: &str) -> lettre::message::Body {
-    use lettre::message::{header::ContentTransferEncoding, Body};
-    Body::new_with_encoding(body.to_owned(), ContentTransferEncoding::EightBit)
-        .unwrap_or_else(|raw| Body::new(raw))
 }
 
 /// Writes under a dot-name first and renames, so a reader never sees half a message.

@@ -71,7 +71,7 @@ export async function invitationLinks(to: string, after = 0, count = 1): Promise
   for (let i = 0; i < 100; i++) {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
     const mails = files
-      .map((f) => ({ id: parseInt(f, 10), text: fs.readFileSync(path.join(dir, f), 'utf8') }))
+      .map((f) => ({ id: parseInt(f, 10), text: decodeMail(fs.readFileSync(path.join(dir, f), 'utf8')) }))
       .filter((m) => m.id > after && new RegExp(`^To: ${to.replace(/[.+]/g, '\\$&')}$`, 'mi').test(m.text))
       .sort((a, b) => b.id - a.id);
     const links = mails
@@ -91,4 +91,12 @@ export async function newestMail(): Promise<number> {
   const dir = path.resolve(__dirname, '../../target/e2e/mail');
   const ids = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => parseInt(f, 10)).filter((n) => !Number.isNaN(n)) : [];
   return Math.max(0, ...ids);
+}
+
+/** The text of a mail as a reader sees it (undoes quoted-printable, should a mailer choose it). */
+function decodeMail(raw: string): string {
+  if (!/^Content-Transfer-Encoding: quoted-printable/mi.test(raw)) return raw;
+  return raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
 }
