@@ -23,9 +23,15 @@ async function otherPerson(browser: Browser, testInfo: TestInfo): Promise<Page> 
   return context.newPage();
 }
 
+/** Signs in and waits until the session is there (with JavaScript the form posts in place). */
+async function signInAs(page: Page, email: string) {
+  await signIn(page, email, E2E_PASSWORD);
+  await expect(header(page).getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
 async function openWorkspace(page: Page, type: 'Premier' | 'Unified') {
   await page.goto('/');
-  const select = page.getByLabel('Workspace');
+  const select = page.getByRole('combobox', { name: 'Workspace' });
   await select.selectOption({ label: `Default Workspace (Contoso, ${type})` });
   await page.getByRole('button', { name: 'Switch' }).click();
   await expect(page.getByText(`Contoso · ${type} agreement`)).toBeVisible();
@@ -52,8 +58,9 @@ async function invite(page: Page, addresses: string) {
   await page.getByRole('button', { name: 'Invite', exact: true }).click();
 }
 
+/** The row of `email` in Manage Users' table (not in the invitation report). */
 function row(page: Page, email: string) {
-  return page.getByRole('row').filter({ hasText: email });
+  return page.getByRole('table', { name: 'Members and invitations' }).getByRole('row').filter({ hasText: email });
 }
 
 test('the Services Administrator registers from the invitation mail, switches workspaces and reaches Manage Users', async ({ page }, testInfo) => {
@@ -83,7 +90,7 @@ test('the Services Administrator registers from the invitation mail, switches wo
 test('inviting by list, then turning Support Contact On for a registered member', async ({ page, browser }, testInfo) => {
   const tag = projectTag(testInfo);
   const member = `m1-${tag}@contoso.com`;
-  await signIn(page, sa(testInfo), E2E_PASSWORD);
+  await signInAs(page, sa(testInfo));
   await openWorkspace(page, 'Premier');
   await invite(page, `${member}, not-an-address@, m2-${tag}@contoso.com`);
   if (testInfo.project.use.javaScriptEnabled !== false) {
@@ -110,14 +117,14 @@ test('inviting by list, then turning Support Contact On for a registered member'
 test('a forwarded invitation link is refused and grants nothing', async ({ page, browser }, testInfo) => {
   const tag = projectTag(testInfo);
   const invited = `fwd-${tag}@contoso.com`;
-  await signIn(page, sa(testInfo), E2E_PASSWORD);
+  await signInAs(page, sa(testInfo));
   await openWorkspace(page, 'Premier');
   await invite(page, invited);
   await expect(row(page, invited)).toContainText('Invited');
   const link = await invitationLink(invited);
 
   const stranger = await otherPerson(browser, testInfo);
-  await signIn(stranger, `stranger-${tag}@contoso.com`, E2E_PASSWORD);
+  await signInAs(stranger, `stranger-${tag}@contoso.com`);
   await stranger.goto(link);
   await expect(stranger.getByText(`This invitation was sent to ${invited} and cannot be forwarded`)).toBeVisible();
   await expect(stranger.getByRole('button', { name: 'Accept invitation' })).toHaveCount(0);
@@ -133,7 +140,7 @@ test('a forwarded invitation link is refused and grants nothing', async ({ page,
 test('a Unified workspace refuses a personal account until its administrator allows them', async ({ page, browser }, testInfo) => {
   const tag = projectTag(testInfo);
   const personal = `pat-${tag}@example.net`;
-  await signIn(page, sa(testInfo), E2E_PASSWORD);
+  await signInAs(page, sa(testInfo));
   await openWorkspace(page, 'Unified');
   await invite(page, personal);
   await expect(page.getByText('Refused by the workspace\'s policy')).toBeVisible();

@@ -99,7 +99,7 @@ fn WorkspaceView(home: WorkspaceOverview, mine: Option<WorkspaceList>) -> impl I
             }
                 .into_any()
         }}
-        <nav aria-label="Workspace" class="actions">
+        <nav aria-label="Workspace tools" class="actions">
             {home
                 .can_manage_members
                 .then(|| view! { <A href=format!("/workspaces/{id}/users")>"Manage Users"</A> })}
