@@ -161,3 +161,46 @@ test('a Unified workspace refuses a personal account until its administrator all
   await expect(pat.getByText('Contoso · Unified agreement')).toBeVisible();
   await pat.context().close();
 });
+
+test('inviting from a comma-delimited file: the dry run first, then one click sends the valid lines', async ({ page }, testInfo) => {
+  const tag = projectTag(testInfo);
+  await signInAs(page, sa(testInfo));
+  await openWorkspace(page, 'Premier');
+  await page.getByRole('link', { name: 'Manage Users' }).click();
+
+  // A file with nothing to invite is refused at the field.
+  await page.getByLabel('Comma-delimited file').setInputFiles({
+    name: 'empty.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('Email,Name\n\n'),
+  });
+  await page.getByRole('button', { name: 'Check the file (dry run)' }).click();
+  await expect(page.getByText('The file has no email addresses.')).toBeVisible();
+  await expectAccessible(page);
+
+  const csv = [
+    'Email,Name,Support contact',
+    `f1-${tag}@contoso.com,"Doe, Jane",no`,
+    'not-an-address,,',
+    `F1-${tag}@CONTOSO.com,,`,
+    `f2-${tag}@contoso.com,Fay,yes`,
+  ].join('\r\n');
+  await page.getByLabel('Comma-delimited file').setInputFiles({
+    name: 'people.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('\ufeff' + csv),
+  });
+  await page.getByRole('button', { name: 'Check the file (dry run)' }).click();
+  await expect(page.getByRole('heading', { name: 'Invite from a file' }).first()).toBeVisible();
+  await expect(page.getByText('Dry run: 2 of 4 lines will be invited. Nothing has been sent yet.')).toBeVisible();
+  const problems = page.getByRole('table', { name: 'Lines that will not be invited' });
+  await expect(problems).toContainText('Invalid address');
+  await expect(problems).toContainText('Duplicate of line 2');
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: 'Send 2 invitations' }).click();
+  await expect(page.getByRole('heading', { name: 'Manage Users' })).toBeVisible();
+  await expect(row(page, `f1-${tag}@contoso.com`)).toContainText('Invited');
+  await expect(row(page, `f1-${tag}@contoso.com`)).toContainText('Doe, Jane');
+  await expect(row(page, `f2-${tag}@contoso.com`)).toContainText('On');
+});
