@@ -24,9 +24,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Administrative actions of the operator.
+    /// Administrative actions of the operator. (Boxed: one parse per run, and the variants
+    /// differ much in size.)
     #[command(subcommand)]
-    Admin(Admin),
+    Admin(Box<Admin>),
     /// Loads the demo data (idempotent) and prints the demo sign-in details.
     Demo,
 }

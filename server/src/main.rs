@@ -55,7 +55,7 @@ async fn run() -> Result<(), String> {
 
     match cli.command {
         Some(cli::Command::Admin(action)) => {
-            say(&cli::admin(&state, action).await?);
+            say(&cli::admin(&state, *action).await?);
             Ok(())
         }
         Some(cli::Command::Demo) => {
