@@ -168,6 +168,7 @@ async fn detail(app: &TestApp, cookie: &str, workspace: i64, case: i64) -> TestR
     .await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn list(
     app: &TestApp,
     cookie: &str,

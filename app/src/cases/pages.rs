@@ -5,7 +5,7 @@
 use crate::{
     cases::{
         case_detail, list_cases, AddCaseNote, CaseList, CaseStatus, ContactMethod, EventKind,
-        OpenCase, RecordCaseTime, SetCaseStatus, Severity, ShareCase, SupportCase, MAX_MINUTES,
+        OpenCase, RecordCaseTime, SetCaseStatus, Severity, ShareCase, SupportCase,
     },
     components::{
         banner_message, field_messages, format_date, format_date_time, ErrorBanner, ErrorNotice,
@@ -495,6 +495,5 @@ fn CaseView(data: SupportCase, actions: CaseActions) -> impl IntoView {
                 </ActionForm>
             </section>
         })}
-        <p class="hint">{format!("Time entries are 1 to {MAX_MINUTES} minutes.")}</p>
     }
 }
