@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod components;
 pub mod error;
 pub mod invitations;
@@ -113,6 +114,16 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=path!("/workspaces/:id/audit")
                     view=audit::pages::AuditLogPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/workspaces/:id/cases")
+                    view=cases::pages::CasesPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/workspaces/:id/cases/:case")
+                    view=cases::pages::CasePage
                     ssr=SsrMode::Async
                 />
                 <Route

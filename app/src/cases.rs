@@ -1,0 +1,230 @@
+//! Support cases (DESIGN "Support cases"): a support contact opens a case in a workspace; its
+//! opener, the members it is shared with, the workspace's administrators, members holding "View
+//! all support requests" and the agreement's staff see it; nobody outside the workspace, ever.
+//! Server functions stay thin: authenticate, authorize through the workspace guard, call `repo`,
+//! whose every read goes through one visibility predicate.
+
+pub mod pages;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod repo;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+pub use types::{CaseDescription, CaseStatus, CaseTitle, ContactMethod, Severity};
+
+/// Cases per page of the list.
+pub const PAGE_SIZE: i64 = 25;
+
+/// The most minutes one time entry may record (a day).
+pub const MAX_MINUTES: i64 = 1_440;
+
+/// One row of the case list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseRow {
+    pub id: i64,
+    pub title: String,
+    pub severity: Severity,
+    pub status: CaseStatus,
+    pub product_area: String,
+    pub opened_by: String,
+    /// Unix seconds.
+    pub opened_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseList {
+    pub workspace_id: i64,
+    pub workspace_name: String,
+    pub rows: Vec<CaseRow>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+    /// The caller is a support contact of the workspace (may open cases).
+    pub can_open: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    Note,
+    Status,
+    Time,
+}
+
+/// One entry of a case's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEvent {
+    pub id: i64,
+    pub author: String,
+    pub kind: EventKind,
+    pub body: String,
+    pub status: Option<CaseStatus>,
+    pub minutes: Option<i64>,
+    /// Written by the provider's staff.
+    pub staff: bool,
+    pub at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportCase {
+    pub workspace_id: i64,
+    pub workspace_name: String,
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub severity: Severity,
+    pub product_area: String,
+    pub contact_method: ContactMethod,
+    pub status: CaseStatus,
+    pub opened_by: String,
+    pub opened_at: i64,
+    pub closed_at: Option<i64>,
+    pub events: Vec<CaseEvent>,
+    /// The names and addresses of the members it is shared with.
+    pub shared_with: Vec<String>,
+    pub total_minutes: i64,
+    pub is_opener: bool,
+    /// The opener or a workspace administrator: may share it.
+    pub can_share: bool,
+    /// The agreement's assigned staff: any status, records time.
+    pub is_staff: bool,
+}
+
+#[cfg(feature = "ssr")]
+async fn guard(
+    workspace_id: i64,
+) -> Result<
+    (
+        crate::accounts::session::Caller,
+        crate::state::AppState,
+        crate::workspaces::access::WorkspaceScope,
+        String,
+    ),
+    AppError,
+> {
+    let caller = crate::accounts::session::caller().await?;
+    let state = crate::state::app_state()?;
+    let scope = crate::workspaces::access::workspace(
+        &state.db,
+        &caller,
+        workspace_id,
+        crate::workspaces::access::Permission::View,
+    )
+    .await?;
+    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    Ok((caller, state, scope, ip))
+}
+
+/// Opens a case (support contacts only) and goes to its page. Returns its id.
+#[server(endpoint = "open_case")]
+pub async fn open_case(
+    workspace_id: i64,
+    title: String,
+    description: String,
+    severity: String,
+    product_area: String,
+    contact_method: String,
+) -> Result<i64, AppError> {
+    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    let input = repo::NewCase::parse(
+        &title,
+        &description,
+        &severity,
+        &product_area,
+        &contact_method,
+    )?;
+    let id = repo::open(&state, &caller, &scope, input, &ip).await?;
+    leptos_axum::redirect(&format!("/workspaces/{workspace_id}/cases/{id}"));
+    Ok(id)
+}
+
+/// One page of the cases the caller may see, filtered ("" = any) and searched by title.
+#[server(endpoint = "list_cases")]
+pub async fn list_cases(
+    workspace_id: i64,
+    status: String,
+    severity: String,
+    mine: bool,
+    search: String,
+    page: i64,
+) -> Result<CaseList, AppError> {
+    let (caller, state, scope, _) = guard(workspace_id).await?;
+    repo::list(
+        &state.db,
+        &scope,
+        &caller,
+        &repo::Filter {
+            status: CaseStatus::parse(&status).ok(),
+            severity: Severity::parse(&severity).ok(),
+            mine,
+            search: search.chars().take(200).collect(),
+            page: page.max(1),
+        },
+    )
+    .await
+}
+
+/// A case with its timeline; a case the caller may not see answers like a missing one.
+#[server(endpoint = "case_detail")]
+pub async fn case_detail(workspace_id: i64, case_id: i64) -> Result<SupportCase, AppError> {
+    let (caller, state, scope, _) = guard(workspace_id).await?;
+    repo::detail(&state.db, &scope, &caller, case_id).await
+}
+
+#[server(endpoint = "add_case_note")]
+pub async fn add_case_note(workspace_id: i64, case_id: i64, body: String) -> Result<(), AppError> {
+    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    let body = CaseDescription::parse_note(&body).map_err(|m| AppError::field("body", m))?;
+    repo::add_note(&state, &caller, &scope, case_id, &body, &ip).await?;
+    leptos_axum::redirect(&format!(
+        "/workspaces/{workspace_id}/cases/{case_id}?done=note"
+    ));
+    Ok(())
+}
+
+/// Staff set any status; the opener may close their case or reopen it.
+#[server(endpoint = "set_case_status")]
+pub async fn set_case_status(
+    workspace_id: i64,
+    case_id: i64,
+    status: String,
+) -> Result<(), AppError> {
+    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    let status = CaseStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
+    repo::set_status(&state, &caller, &scope, case_id, status, &ip).await?;
+    leptos_axum::redirect(&format!(
+        "/workspaces/{workspace_id}/cases/{case_id}?done=status"
+    ));
+    Ok(())
+}
+
+/// Staff record time spent on a case (1 to 1,440 minutes), with an optional note.
+#[server(endpoint = "record_case_time")]
+pub async fn record_case_time(
+    workspace_id: i64,
+    case_id: i64,
+    minutes: String,
+    note: String,
+) -> Result<(), AppError> {
+    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    repo::record_time(&state, &caller, &scope, case_id, &minutes, &note, &ip).await?;
+    leptos_axum::redirect(&format!(
+        "/workspaces/{workspace_id}/cases/{case_id}?done=time"
+    ));
+    Ok(())
+}
+
+/// Shares a case with another member of the same workspace (its opener or an administrator).
+#[server(endpoint = "share_case")]
+pub async fn share_case(workspace_id: i64, case_id: i64, email: String) -> Result<(), AppError> {
+    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    repo::share(&state, &caller, &scope, case_id, &email, &ip).await?;
+    leptos_axum::redirect(&format!(
+        "/workspaces/{workspace_id}/cases/{case_id}?done=shared"
+    ));
+    Ok(())
+}

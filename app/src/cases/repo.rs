@@ -1,0 +1,745 @@
+//! Queries of support cases (server only). Who sees a case is decided in ONE place, the
+//! `VISIBLE` predicate, which every read (list, count, detail, the check before a write) uses;
+//! it always pins the case to the workspace the guard authorized. Writes run in one
+//! transaction with their audit entry and their mail in the outbox.
+
+use crate::{
+    accounts::{session::Caller, types::EmailAddress},
+    audit::repo::{self as audit, Actor, Entry},
+    cases::{
+        CaseDescription, CaseEvent, CaseList, CaseRow, CaseStatus, CaseTitle, ContactMethod,
+        EventKind, Severity, SupportCase, MAX_MINUTES, PAGE_SIZE,
+    },
+    error::{AppError, FieldErrors},
+    state::{now, AppState, Db},
+    workspaces::access::WorkspaceScope,
+};
+use sqlx::{any::AnyRow, Any, Row, Transaction};
+
+type Tx = Transaction<'static, Any>;
+
+/// The visibility of case `c`: $1 the workspace, $2 the caller's account, $3 1 when the caller
+/// sees every case of the workspace by role (its administrators, the agreement's staff). A
+/// member sees the cases they opened, those shared with them, and all of them when they hold
+/// "View all support requests".
+const VISIBLE: &str = "c.workspace_id = $1 AND ($3 = 1 OR c.opened_by = $2 \
+  OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.account_id = $2) \
+  OR EXISTS (SELECT 1 FROM memberships vm WHERE vm.workspace_id = c.workspace_id \
+    AND vm.account_id = $2 AND vm.view_all_cases = 1))";
+
+/// The highest page number a request may ask for (keeps the offset far from overflow).
+const MAX_PAGE: i64 = 1_000_000;
+
+/// 1 when the caller's role shows them every case of the workspace.
+fn sees_all(scope: &WorkspaceScope) -> i64 {
+    i64::from(scope.is_workspace_admin || scope.is_services_admin || scope.is_staff)
+}
+
+fn is_admin(scope: &WorkspaceScope) -> bool {
+    scope.is_workspace_admin || scope.is_services_admin
+}
+
+/// A validated new case.
+pub struct NewCase {
+    pub title: CaseTitle,
+    pub description: CaseDescription,
+    pub severity: Severity,
+    pub product_area: String,
+    pub contact_method: ContactMethod,
+}
+
+impl NewCase {
+    /// Checks every field at once; the errors name the fields.
+    pub fn parse(
+        title: &str,
+        description: &str,
+        severity: &str,
+        product_area: &str,
+        contact_method: &str,
+    ) -> Result<Self, AppError> {
+        let mut errors = FieldErrors::default();
+        let title = errors.check("title", CaseTitle::parse(title));
+        let description = errors.check("description", CaseDescription::parse(description));
+        let severity = errors.check("severity", Severity::parse(severity));
+        let product_area = errors.check(
+            "product_area",
+            crate::cases::types::parse_product_area(product_area),
+        );
+        let contact_method = errors.check("contact_method", ContactMethod::parse(contact_method));
+        errors.into_result()?;
+        match (title, description, severity, product_area, contact_method) {
+            (
+                Some(title),
+                Some(description),
+                Some(severity),
+                Some(product_area),
+                Some(contact_method),
+            ) => Ok(Self {
+                title,
+                description,
+                severity,
+                product_area,
+                contact_method,
+            }),
+            _ => Err(AppError::field("form", "The form was incomplete.")),
+        }
+    }
+}
+
+pub struct Filter {
+    pub status: Option<CaseStatus>,
+    pub severity: Option<Severity>,
+    pub mine: bool,
+    pub search: String,
+    pub page: i64,
+}
+
+/// `%text%` with LIKE's own wildcards escaped, lower-cased (as Manage Users does).
+fn like_pattern(search: &str) -> String {
+    let search = search.trim().to_lowercase();
+    if search.is_empty() {
+        return String::new();
+    }
+    let escaped = search
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub async fn list(
+    db: &Db,
+    scope: &WorkspaceScope,
+    caller: &Caller,
+    filter: &Filter,
+) -> Result<CaseList, AppError> {
+    let pattern = like_pattern(&filter.search);
+    let status = filter.status.map(CaseStatus::as_str).unwrap_or_default();
+    let severity = filter.severity.map(Severity::as_str).unwrap_or_default();
+    let mine = i64::from(filter.mine);
+    let where_ = format!(
+        "{VISIBLE} AND ($4 = '' OR c.status = $4) AND ($5 = '' OR c.severity = $5) \
+         AND ($6 = 0 OR c.opened_by = $2) \
+         AND ($7 = '' OR LOWER(c.title) LIKE $7 ESCAPE '\\')"
+    );
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM cases c WHERE {where_}"))
+        .bind(scope.workspace_id)
+        .bind(caller.account_id)
+        .bind(sees_all(scope))
+        .bind(status)
+        .bind(severity)
+        .bind(mine)
+        .bind(&pattern)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
+    let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let page = filter.page.clamp(1, last_page.min(MAX_PAGE));
+    let rows = sqlx::query(&format!(
+        "SELECT c.id, c.title, c.severity, c.status, c.product_area, c.opened_at, c.updated_at, \
+           a.display_name AS opened_by \
+         FROM cases c JOIN accounts a ON a.id = c.opened_by WHERE {where_} \
+         ORDER BY c.opened_at DESC, c.id DESC LIMIT $8 OFFSET $9"
+    ))
+    .bind(scope.workspace_id)
+    .bind(caller.account_id)
+    .bind(sees_all(scope))
+    .bind(status)
+    .bind(severity)
+    .bind(mine)
+    .bind(&pattern)
+    .bind(PAGE_SIZE)
+    .bind((page - 1) * PAGE_SIZE)
+    .fetch_all(db.pool())
+    .await?;
+    let rows = rows
+        .iter()
+        .map(|r| -> Result<CaseRow, AppError> {
+            Ok(CaseRow {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                severity: severity_of(r)?,
+                status: status_of(r)?,
+                product_area: r.try_get("product_area")?,
+                opened_by: r.try_get("opened_by")?,
+                opened_at: r.try_get("opened_at")?,
+                updated_at: r.try_get("updated_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CaseList {
+        workspace_id: scope.workspace_id,
+        workspace_name: scope.workspace_name.clone(),
+        rows,
+        total,
+        page,
+        page_size: PAGE_SIZE,
+        can_open: scope.support_contact,
+    })
+}
+
+fn severity_of(r: &AnyRow) -> Result<Severity, AppError> {
+    Severity::parse(&r.try_get::<String, _>("severity")?).map_err(AppError::internal)
+}
+
+fn status_of(r: &AnyRow) -> Result<CaseStatus, AppError> {
+    CaseStatus::parse(&r.try_get::<String, _>("status")?).map_err(AppError::internal)
+}
+
+/// The case as the write needs it, if the caller may see it (inside the write's transaction).
+struct Visible {
+    title: String,
+    opened_by: i64,
+    status: CaseStatus,
+}
+
+async fn visible(
+    tx: &mut Tx,
+    scope: &WorkspaceScope,
+    caller: &Caller,
+    case_id: i64,
+) -> Result<Visible, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT c.title, c.opened_by, c.status FROM cases c WHERE c.id = $4 AND {VISIBLE}"
+    ))
+    .bind(scope.workspace_id)
+    .bind(caller.account_id)
+    .bind(sees_all(scope))
+    .bind(case_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(Visible {
+        title: row.try_get("title")?,
+        opened_by: row.try_get("opened_by")?,
+        status: status_of(&row)?,
+    })
+}
+
+pub async fn detail(
+    db: &Db,
+    scope: &WorkspaceScope,
+    caller: &Caller,
+    case_id: i64,
+) -> Result<SupportCase, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT c.id, c.title, c.description, c.severity, c.product_area, c.contact_method, \
+           c.status, c.opened_by AS opener_id, c.opened_at, c.closed_at, \
+           a.display_name AS opened_by \
+         FROM cases c JOIN accounts a ON a.id = c.opened_by WHERE c.id = $4 AND {VISIBLE}"
+    ))
+    .bind(scope.workspace_id)
+    .bind(caller.account_id)
+    .bind(sees_all(scope))
+    .bind(case_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let events = sqlx::query(
+        "SELECT e.id, e.kind, e.body, e.status, e.minutes, e.staff, e.created_at, \
+           COALESCE(a.display_name, '') AS author \
+         FROM case_events e LEFT JOIN accounts a ON a.id = e.author \
+         WHERE e.case_id = $1 ORDER BY e.id",
+    )
+    .bind(case_id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| -> Result<CaseEvent, AppError> {
+        let kind = match r.try_get::<String, _>("kind")?.as_str() {
+            "status" => EventKind::Status,
+            "time" => EventKind::Time,
+            _ => EventKind::Note,
+        };
+        Ok(CaseEvent {
+            id: r.try_get("id")?,
+            author: r.try_get("author")?,
+            kind,
+            body: r.try_get("body")?,
+            status: r
+                .try_get::<Option<String>, _>("status")?
+                .and_then(|s| CaseStatus::parse(&s).ok()),
+            minutes: r.try_get("minutes")?,
+            staff: r.try_get::<i64, _>("staff")? != 0,
+            at: r.try_get("created_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    let shared_with = sqlx::query(
+        "SELECT a.display_name, a.email FROM case_shares s JOIN accounts a ON a.id = s.account_id \
+         WHERE s.case_id = $1 ORDER BY LOWER(a.display_name), a.id",
+    )
+    .bind(case_id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| -> Result<String, AppError> {
+        Ok(format!(
+            "{} <{}>",
+            r.try_get::<String, _>("display_name")?,
+            r.try_get::<String, _>("email")?
+        ))
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    let total_minutes = events.iter().filter_map(|e| e.minutes).sum();
+    let opener: i64 = row.try_get("opener_id")?;
+    let is_opener = opener == caller.account_id;
+    Ok(SupportCase {
+        workspace_id: scope.workspace_id,
+        workspace_name: scope.workspace_name.clone(),
+        id: row.try_get("id")?,
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        severity: severity_of(&row)?,
+        product_area: row.try_get("product_area")?,
+        contact_method: ContactMethod::parse(&row.try_get::<String, _>("contact_method")?)
+            .map_err(AppError::internal)?,
+        status: status_of(&row)?,
+        opened_by: row.try_get("opened_by")?,
+        opened_at: row.try_get("opened_at")?,
+        closed_at: row.try_get("closed_at")?,
+        events,
+        shared_with,
+        total_minutes,
+        is_opener,
+        can_share: is_opener || is_admin(scope),
+        is_staff: scope.is_staff,
+    })
+}
+
+fn entry<'a>(
+    caller: &'a Caller,
+    scope: &WorkspaceScope,
+    action: &'a str,
+    case_id: i64,
+    detail: String,
+    ip: &'a str,
+) -> Entry<'a> {
+    Entry {
+        actor: Actor::Account {
+            id: caller.account_id,
+            label: &caller.display_name,
+        },
+        action,
+        object_type: "case",
+        object_id: Some(case_id),
+        organization_id: Some(scope.organization_id),
+        agreement_id: Some(scope.agreement_id),
+        workspace_id: Some(scope.workspace_id),
+        detail,
+        ip,
+    }
+}
+
+/// The notification addresses of everyone involved in a case (its opener and the members it is
+/// shared with), but `except`.
+async fn involved(tx: &mut Tx, case_id: i64, except: i64) -> Result<Vec<String>, AppError> {
+    let rows = sqlx::query(
+        "SELECT COALESCE(a.notification_email, a.email) AS address FROM accounts a \
+         WHERE a.id <> $2 AND (a.id = (SELECT c.opened_by FROM cases c WHERE c.id = $1) \
+           OR a.id IN (SELECT s.account_id FROM case_shares s WHERE s.case_id = $1)) \
+         ORDER BY a.id",
+    )
+    .bind(case_id)
+    .bind(except)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| r.try_get::<String, _>("address").map_err(AppError::from))
+        .collect()
+}
+
+fn case_link(state: &AppState, scope: &WorkspaceScope, case_id: i64) -> String {
+    format!(
+        "{}/workspaces/{}/cases/{case_id}",
+        state.config.base_url.trim_end_matches('/'),
+        scope.workspace_id
+    )
+}
+
+async fn mail_all(tx: &mut Tx, to: &[String], subject: &str, body: &str) -> Result<(), AppError> {
+    for address in to {
+        crate::mail::enqueue(tx, address, subject, body).await?;
+    }
+    Ok(())
+}
+
+pub async fn open(
+    state: &AppState,
+    caller: &Caller,
+    scope: &WorkspaceScope,
+    input: NewCase,
+    ip: &str,
+) -> Result<i64, AppError> {
+    if !scope.support_contact {
+        tracing::info!(
+            account = caller.account_id,
+            workspace_id = scope.workspace_id,
+            "refused: not a support contact"
+        );
+        return Err(AppError::Forbidden(
+            "Only support contacts can open support cases in this workspace.".to_owned(),
+        ));
+    }
+    let now = now();
+    let mut tx = state.db.begin_write().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO cases (workspace_id, opened_by, title, description, severity, product_area, \
+           contact_method, status, opened_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $8, $8) RETURNING id",
+    )
+    .bind(scope.workspace_id)
+    .bind(caller.account_id)
+    .bind(input.title.as_str())
+    .bind(input.description.as_str())
+    .bind(input.severity.as_str())
+    .bind(&input.product_area)
+    .bind(input.contact_method.as_str())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    audit::record(
+        &mut tx,
+        entry(
+            caller,
+            scope,
+            "case.open",
+            id,
+            format!(
+                "Case {id}: {} (severity {})",
+                input.title.as_str(),
+                input.severity.label()
+            ),
+            ip,
+        ),
+    )
+    .await?;
+    let to = involved(&mut tx, id, 0).await?;
+    let subject = format!("Case {id} opened: {}", input.title.as_str());
+    let body = format!(
+        "Your support case was opened in the workspace \"{}\".\n\n\
+         Case {id}: {}\nSeverity: {}\nPreferred contact: {}\n\n\
+         Follow it here: {}\n",
+        scope.workspace_name,
+        input.title.as_str(),
+        input.severity.label(),
+        input.contact_method.label(),
+        case_link(state, scope, id)
+    );
+    mail_all(&mut tx, &to, &subject, &body).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_event(
+    tx: &mut Tx,
+    case_id: i64,
+    caller: &Caller,
+    scope: &WorkspaceScope,
+    kind: &str,
+    body: &str,
+    status: Option<CaseStatus>,
+    minutes: Option<i64>,
+) -> Result<(), AppError> {
+    let now = now();
+    sqlx::query(
+        "INSERT INTO case_events (case_id, author, kind, body, status, minutes, staff, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(case_id)
+    .bind(caller.account_id)
+    .bind(kind)
+    .bind(body)
+    .bind(status.map(CaseStatus::as_str))
+    .bind(minutes)
+    .bind(i64::from(scope.is_staff))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE cases SET updated_at = $2 WHERE id = $1")
+        .bind(case_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn add_note(
+    state: &AppState,
+    caller: &Caller,
+    scope: &WorkspaceScope,
+    case_id: i64,
+    body: &CaseDescription,
+    ip: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let case = visible(&mut tx, scope, caller, case_id).await?;
+    insert_event(
+        &mut tx,
+        case_id,
+        caller,
+        scope,
+        "note",
+        body.as_str(),
+        None,
+        None,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        entry(
+            caller,
+            scope,
+            "case.note",
+            case_id,
+            format!("Case {case_id}: note added"),
+            ip,
+        ),
+    )
+    .await?;
+    let to = involved(&mut tx, case_id, caller.account_id).await?;
+    let subject = format!("Case {case_id}: a new note on {}", case.title);
+    let body = format!(
+        "{} added a note to case {case_id} ({}):\n\n{}\n\nReply on the case: {}\n",
+        caller.display_name,
+        case.title,
+        body.as_str(),
+        case_link(state, scope, case_id)
+    );
+    mail_all(&mut tx, &to, &subject, &body).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_status(
+    state: &AppState,
+    caller: &Caller,
+    scope: &WorkspaceScope,
+    case_id: i64,
+    status: CaseStatus,
+    ip: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let case = visible(&mut tx, scope, caller, case_id).await?;
+    let opener = case.opened_by == caller.account_id;
+    // The opener closes their case, or reopens a resolved or closed one.
+    let opener_may = opener
+        && (status == CaseStatus::Closed
+            || (status == CaseStatus::New
+                && matches!(case.status, CaseStatus::Closed | CaseStatus::Resolved)));
+    if !(scope.is_staff || opener_may) {
+        tracing::info!(
+            account = caller.account_id,
+            case_id,
+            "refused: status change"
+        );
+        return Err(AppError::Forbidden(
+            "Only the agreement's staff can change a case's status; its opener can close or \
+             reopen it."
+                .to_owned(),
+        ));
+    }
+    if status == case.status {
+        return Err(AppError::field(
+            "status",
+            format!("The case is already {}.", status.label()),
+        ));
+    }
+    let now = now();
+    let closed_at = (status == CaseStatus::Closed).then_some(now);
+    sqlx::query("UPDATE cases SET status = $2, closed_at = $3, updated_at = $4 WHERE id = $1")
+        .bind(case_id)
+        .bind(status.as_str())
+        .bind(closed_at)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let text = format!("{} → {}", case.status.label(), status.label());
+    insert_event(
+        &mut tx,
+        case_id,
+        caller,
+        scope,
+        "status",
+        &text,
+        Some(status),
+        None,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        entry(
+            caller,
+            scope,
+            "case.status",
+            case_id,
+            format!("Case {case_id}: {text}"),
+            ip,
+        ),
+    )
+    .await?;
+    let to = involved(&mut tx, case_id, caller.account_id).await?;
+    let subject = format!("Case {case_id} is now {}: {}", status.label(), case.title);
+    let body = format!(
+        "{} changed the status of case {case_id} ({}) from {} to {}.\n\nSee the case: {}\n",
+        caller.display_name,
+        case.title,
+        case.status.label(),
+        status.label(),
+        case_link(state, scope, case_id)
+    );
+    mail_all(&mut tx, &to, &subject, &body).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn record_time(
+    state: &AppState,
+    caller: &Caller,
+    scope: &WorkspaceScope,
+    case_id: i64,
+    minutes: &str,
+    note: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    if !scope.is_staff {
+        tracing::info!(account = caller.account_id, case_id, "refused: record time");
+        return Err(AppError::Forbidden(
+            "Only the agreement's Customer Success Account Manager or Account Coordinator can \
+             record time on a case."
+                .to_owned(),
+        ));
+    }
+    let mut errors = FieldErrors::default();
+    let minutes = errors.check(
+        "minutes",
+        minutes
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|m| (1..=MAX_MINUTES).contains(m))
+            .ok_or_else(|| format!("Enter a whole number of minutes from 1 to {MAX_MINUTES}.")),
+    );
+    let note = errors.check(
+        "note",
+        if note.trim().is_empty() {
+            Ok(String::new())
+        } else {
+            CaseDescription::parse_note(note).map(|n| n.as_str().to_owned())
+        },
+    );
+    errors.into_result()?;
+    let (Some(minutes), Some(note)) = (minutes, note) else {
+        return Err(AppError::field("form", "The form was incomplete."));
+    };
+    let mut tx = state.db.begin_write().await?;
+    visible(&mut tx, scope, caller, case_id).await?;
+    insert_event(
+        &mut tx,
+        case_id,
+        caller,
+        scope,
+        "time",
+        &note,
+        None,
+        Some(minutes),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        entry(
+            caller,
+            scope,
+            "case.time",
+            case_id,
+            format!("Case {case_id}: {minutes} minutes recorded"),
+            ip,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn share(
+    state: &AppState,
+    caller: &Caller,
+    scope: &WorkspaceScope,
+    case_id: i64,
+    email: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
+    let mut tx = state.db.begin_write().await?;
+    let case = visible(&mut tx, scope, caller, case_id).await?;
+    if !(case.opened_by == caller.account_id || is_admin(scope)) {
+        tracing::info!(account = caller.account_id, case_id, "refused: share");
+        return Err(AppError::Forbidden(
+            "Only the case's opener or the workspace's administrators can share it.".to_owned(),
+        ));
+    }
+    let member = sqlx::query(
+        "SELECT a.id, COALESCE(a.notification_email, a.email) AS address \
+         FROM memberships m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.workspace_id = $1 AND a.email_canonical = $2 ORDER BY a.id",
+    )
+    .bind(scope.workspace_id)
+    .bind(email.canonical())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| {
+        AppError::field(
+            "email",
+            "No member of this workspace has that address. A case can be shared only with \
+             members of its workspace.",
+        )
+    })?;
+    let account: i64 = member.try_get("id")?;
+    let address: String = member.try_get("address")?;
+    if account == case.opened_by {
+        return Err(AppError::field(
+            "email",
+            "That is the case's opener; they already see it.",
+        ));
+    }
+    let added = sqlx::query(
+        "INSERT INTO case_shares (case_id, account_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(case_id)
+    .bind(account)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if added == 0 {
+        return Err(AppError::field(
+            "email",
+            "The case is already shared with that member.",
+        ));
+    }
+    audit::record(
+        &mut tx,
+        entry(
+            caller,
+            scope,
+            "case.share",
+            case_id,
+            format!("Case {case_id}: shared with {}", email.as_str()),
+            ip,
+        ),
+    )
+    .await?;
+    let subject = format!("Case {case_id} was shared with you: {}", case.title);
+    let body = format!(
+        "{} shared support case {case_id} ({}) with you.\n\nSee the case: {}\n",
+        caller.display_name,
+        case.title,
+        case_link(state, scope, case_id)
+    );
+    crate::mail::enqueue(&mut tx, &address, &subject, &body).await?;
+    tx.commit().await?;
+    Ok(())
+}
