@@ -216,7 +216,10 @@ async fn main() {
     tx.commit().await.expect("commit");
     // Fresh statistics, as autovacuum would gather after such a load (PostgreSQL's planner
     // otherwise plans for near-empty tables).
-    sqlx::query("ANALYZE").execute(state.db.pool()).await.expect("analyze");
+    sqlx::query("ANALYZE")
+        .execute(state.db.pool())
+        .await
+        .expect("analyze");
     println!(
         "filled {MEMBERS} members in {:.2} s",
         started.elapsed().as_secs_f64()
