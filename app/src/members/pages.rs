@@ -199,7 +199,10 @@ pub fn ReportTable(report: crate::invitations::InviteReport) -> impl IntoView {
             report.lines.len()
         )
     } else {
-        format!("{} invitations sent.", report.invited)
+        match report.invited {
+            1 => "1 invitation sent.".to_owned(),
+            n => format!("{n} invitations sent."),
+        }
     };
     view! {
         <div role="status" class="banner banner-ok">{summary}</div>
@@ -374,6 +377,7 @@ fn UsersTable(data: UserPage, actions: Actions) -> impl IntoView {
         }
     };
     view! {
+        <div class="table-scroll">
         <table class="data users" aria-labelledby="users-heading">
             <thead>
                 <tr>
@@ -396,6 +400,7 @@ fn UsersTable(data: UserPage, actions: Actions) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+        </div>
         <nav aria-label="Pages" class="pager">
             {(data.page > 1)
                 .then(|| {
