@@ -8,6 +8,8 @@ pub mod pages;
 pub mod repo;
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::workspaces::access::{require, Authorized, Permission};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -41,14 +43,6 @@ pub struct AuditPage {
 /// agreement's Services Administrators and its assigned staff.
 #[server(endpoint = "audit_log")]
 pub async fn audit_log(workspace_id: i64, page: i64) -> Result<AuditPage, AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::ViewAudit,
-    )
-    .await?;
+    let Authorized { state, scope, .. } = require(workspace_id, Permission::ViewAudit).await?;
     repo::list(&state.db, &scope, page).await
 }

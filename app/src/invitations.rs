@@ -17,6 +17,8 @@ pub mod service;
 pub mod upload;
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::workspaces::access::{require, Authorized, Permission};
 use leptos::prelude::*;
 pub use types::{
     BulkReport, InvitationDetails, InvitationRole, InviteOutcome, InviteReport, PreviewStatus,
@@ -68,15 +70,11 @@ pub async fn invite_users(
     role: String,
     support_contact: Option<String>,
 ) -> Result<InviteReport, AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::ManageMembers,
-    )
-    .await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
     let role = InvitationRole::parse_choice(&role).ok_or_else(|| {
         AppError::field("role", "Choose Service User or Workspace Administrator.")
     })?;
@@ -93,15 +91,11 @@ pub async fn invite_users(
 
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(workspace_id: i64, invitation_id: i64) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::ManageMembers,
-    )
-    .await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
     service::resend(&state, &caller, &scope, invitation_id).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=resent"));
     Ok(())
@@ -109,15 +103,11 @@ pub async fn resend_invitation(workspace_id: i64, invitation_id: i64) -> Result<
 
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(workspace_id: i64, invitation_id: i64) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::ManageMembers,
-    )
-    .await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
     service::revoke(&state, &caller, &scope, invitation_id).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=revoked"));
     Ok(())
@@ -126,15 +116,11 @@ pub async fn revoke_invitation(workspace_id: i64, invitation_id: i64) -> Result<
 /// The dry run of an uploaded file: what would happen to each line, nothing sent.
 #[server(endpoint = "check_bulk_file")]
 pub async fn check_bulk_file(workspace_id: i64, import_id: i64) -> Result<BulkReport, AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::ManageMembers,
-    )
-    .await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
     service::bulk(&state, &caller, &scope, import_id, true).await
 }
 
@@ -144,15 +130,11 @@ pub async fn send_bulk_invitations(
     workspace_id: i64,
     import_id: i64,
 ) -> Result<BulkReport, AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::ManageMembers,
-    )
-    .await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
     let report = service::bulk(&state, &caller, &scope, import_id, false).await?;
     leptos_axum::redirect(&format!(
         "/workspaces/{workspace_id}/users?done=invited&count={}",

@@ -7,6 +7,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 
+#[cfg(feature = "ssr")]
+use crate::workspaces::access::{require, Authorized, Permission};
 use crate::{accounts::types::AccountKind, error::AppError};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -136,15 +138,7 @@ pub async fn list_users(
     descending: bool,
     page: i64,
 ) -> Result<UserPage, AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::ManageMembers,
-    )
-    .await?;
+    let Authorized { state, scope, .. } = require(workspace_id, Permission::ManageMembers).await?;
     repo::list(
         &state.db,
         &scope,
@@ -165,15 +159,11 @@ pub async fn set_support_contact(
     membership_id: i64,
     on: String,
 ) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::ManageMembers,
-    )
-    .await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
     let ip = crate::accounts::session::client_address(&state.config).to_string();
     repo::set_flag(
         &state.db,
@@ -196,15 +186,11 @@ pub async fn set_workspace_admin(
     membership_id: i64,
     on: String,
 ) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::ManageMembers,
-    )
-    .await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
     let ip = crate::accounts::session::client_address(&state.config).to_string();
     repo::set_flag(
         &state.db,
@@ -222,15 +208,11 @@ pub async fn set_workspace_admin(
 
 #[server(endpoint = "remove_member")]
 pub async fn remove_member(workspace_id: i64, membership_id: i64) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::ManageMembers,
-    )
-    .await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
     let ip = crate::accounts::session::client_address(&state.config).to_string();
     repo::remove(&state.db, &caller, &scope, membership_id, &ip).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=removed"));

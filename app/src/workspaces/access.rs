@@ -87,6 +87,26 @@ fn denied(permission: Permission) -> AppError {
     )
 }
 
+/// What a server function has once the guard let it through.
+pub struct Authorized {
+    pub state: crate::state::AppState,
+    pub caller: Caller,
+    pub scope: WorkspaceScope,
+}
+
+/// The first line of a workspace's server function: the caller from the session, then the
+/// guard. (Server functions rendered on the server bypass middleware, so each one asks.)
+pub async fn require(workspace_id: i64, permission: Permission) -> Result<Authorized, AppError> {
+    let caller = crate::accounts::session::caller().await?;
+    let state = crate::state::app_state()?;
+    let scope = workspace(&state.db, &caller, workspace_id, permission).await?;
+    Ok(Authorized {
+        state,
+        caller,
+        scope,
+    })
+}
+
 /// Authorizes `permission` in workspace `workspace_id` for `caller`.
 pub async fn workspace(
     db: &Db,
