@@ -63,6 +63,8 @@ pub struct UserRow {
     pub is_workspace_admin: bool,
     pub is_services_admin: bool,
     pub support_contact: bool,
+    /// "View all support requests": sees every case of the workspace.
+    pub view_all_cases: bool,
     pub status: UserStatus,
     /// Unix seconds.
     pub invited_on: Option<i64>,
@@ -198,6 +200,33 @@ pub async fn set_workspace_admin(
         &scope,
         membership_id,
         repo::Flag::WorkspaceAdmin,
+        on == "on",
+        &ip,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=saved"));
+    Ok(())
+}
+
+/// Lets a member see every support case of the workspace ("View all support requests"), or not.
+#[server(endpoint = "set_view_all_cases")]
+pub async fn set_view_all_cases(
+    workspace_id: i64,
+    membership_id: i64,
+    on: String,
+) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
+    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    repo::set_flag(
+        &state.db,
+        &caller,
+        &scope,
+        membership_id,
+        repo::Flag::ViewAllCases,
         on == "on",
         &ip,
     )

@@ -677,3 +677,50 @@ on_both_engines!(list_filters_searches_and_pages, |app| {
         .body
         .contains(&format!("/workspaces/{}/cases", w.workspace)));
 });
+
+on_both_engines!(
+    view_all_support_requests_is_granted_in_manage_users,
+    |app| {
+        let w = world(&app).await;
+        let case = open_ok(&app, &w.contact, w.workspace, "Disk full", "c").await;
+        assert_eq!(detail(&app, &w.member, w.workspace, case).await.status, 404);
+        let membership = app
+            .count(&format!(
+                "SELECT m.id FROM memberships m JOIN accounts a ON a.id = m.account_id \
+             WHERE a.email = 'member@contoso.com' AND m.workspace_id = {}",
+                w.workspace
+            ))
+            .await;
+        let grant = |cookie: String, on: &'static str| {
+            let app = app.clone();
+            async move {
+                call(
+                    &app,
+                    "set_view_all_cases",
+                    &cookie,
+                    &[
+                        ("workspace_id", w.workspace.to_string()),
+                        ("membership_id", membership.to_string()),
+                        ("on", on.to_owned()),
+                    ],
+                )
+                .await
+            }
+        };
+        // A plain member cannot grant it to themselves; another organization's admin gets 404.
+        assert_eq!(grant(w.member.clone(), "on").await.status, 403);
+        assert_eq!(grant(w.fabrikam_member.clone(), "on").await.status, 404);
+        assert_eq!(detail(&app, &w.member, w.workspace, case).await.status, 404);
+        // The Workspace Administrator grants it: the member now sees every case, and the
+        // change is in the audit log; taking it back hides the case again.
+        assert_eq!(grant(w.wa.clone(), "on").await.status, 200);
+        assert_eq!(detail(&app, &w.member, w.workspace, case).await.status, 200);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'member.view_all_cases_on'")
+                .await,
+            1
+        );
+        assert_eq!(grant(w.sa.clone(), "off").await.status, 200);
+        assert_eq!(detail(&app, &w.member, w.workspace, case).await.status, 404);
+    }
+);

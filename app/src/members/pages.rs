@@ -5,8 +5,8 @@ use crate::{
     components::{banner_message, field_messages, format_date, ErrorBanner, ErrorNotice},
     invitations::{InviteUsers, ResendInvitation, RevokeInvitation},
     members::{
-        list_users, RemoveMember, RowKind, SetSupportContact, SetWorkspaceAdmin, SortKey, UserPage,
-        UserRow,
+        list_users, RemoveMember, RowKind, SetSupportContact, SetViewAllCases, SetWorkspaceAdmin,
+        SortKey, UserPage, UserRow,
     },
     workspaces::{pages::workspace_id_param, SetPersonalPolicy},
     RequireUser,
@@ -23,6 +23,7 @@ struct Actions {
     contact: ServerAction<SetSupportContact>,
     admin: ServerAction<SetWorkspaceAdmin>,
     remove: ServerAction<RemoveMember>,
+    view_all: ServerAction<SetViewAllCases>,
     policy: ServerAction<SetPersonalPolicy>,
 }
 
@@ -35,6 +36,7 @@ impl Actions {
             contact: ServerAction::new(),
             admin: ServerAction::new(),
             remove: ServerAction::new(),
+            view_all: ServerAction::new(),
             policy: ServerAction::new(),
         }
     }
@@ -46,6 +48,7 @@ impl Actions {
             + self.contact.version().get()
             + self.admin.version().get()
             + self.remove.version().get()
+            + self.view_all.version().get()
             + self.policy.version().get()
     }
 
@@ -57,6 +60,7 @@ impl Actions {
         err(self.contact.value().get())
             .or_else(|| err(self.admin.value().get()))
             .or_else(|| err(self.remove.value().get()))
+            .or_else(|| err(self.view_all.value().get()))
             .or_else(|| err(self.resend.value().get()))
             .or_else(|| err(self.revoke.value().get()))
             .or_else(|| err(self.policy.value().get()))
@@ -464,6 +468,28 @@ fn UserRowView(row: UserRow, ws: i64, actions: Actions) -> impl IntoView {
             format!("Support Contact of {who}"),
         )
     });
+    let view_all_toggle = is_member.then(|| {
+        let (state, text, on) = if row.view_all_cases {
+            ("Views all support requests", "Turn Off", "off")
+        } else {
+            ("Sees own and shared cases", "View all", "on")
+        };
+        view! {
+            <br />
+            <span class="hint">{state}</span>
+            " "
+            {row_form!(
+                actions.view_all,
+                vec![
+                    ("workspace_id", ws_s.clone()),
+                    ("membership_id", id.clone()),
+                    ("on", on.to_owned()),
+                ],
+                text,
+                format!("support requests of {who}"),
+            )}
+        }
+    });
     let row_actions = if is_member {
         let (admin_text, admin_on) = if row.is_workspace_admin {
             ("Unmake Workspace Administrator", "off")
@@ -513,7 +539,10 @@ fn UserRowView(row: UserRow, ws: i64, actions: Actions) -> impl IntoView {
             <td>{if row.name.is_empty() { "—".to_owned() } else { row.name.clone() }}</td>
             <td>{row.email.clone()}</td>
             <td>{row.account_kind.map(|k| k.label()).unwrap_or("—")}</td>
-            <td>{row.roles.join(", ")}</td>
+            <td>
+                {row.roles.join(", ")}
+                {view_all_toggle}
+            </td>
             <td>
                 <span class=if row.support_contact { "pill on" } else { "pill" }>{contact}</span>
                 {contact_toggle}

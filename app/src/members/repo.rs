@@ -24,7 +24,8 @@ const ROWS: &str = "WITH u AS ( \
   SELECT 'member' AS row_kind, m.id AS row_id, a.display_name AS name, a.email AS email, \
     a.kind AS account_kind, m.is_admin AS is_admin, \
     CAST(CASE WHEN aa.account_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS services_admin, \
-    m.support_contact AS support_contact, 'registered' AS status, m.invited_at AS invited_on, \
+    m.support_contact AS support_contact, m.view_all_cases AS view_all_cases, \
+    'registered' AS status, m.invited_at AS invited_on, \
     a.last_sign_in_at AS last_sign_in \
   FROM memberships m JOIN accounts a ON a.id = m.account_id \
   LEFT JOIN agreement_admins aa ON aa.agreement_id = $2 AND aa.account_id = m.account_id \
@@ -33,7 +34,7 @@ const ROWS: &str = "WITH u AS ( \
   SELECT 'invitation', i.id, i.name, i.email, '', \
     CAST(CASE WHEN i.role = 'workspace_admin' THEN 1 ELSE 0 END AS BIGINT), \
     CAST(CASE WHEN i.role = 'services_admin' THEN 1 ELSE 0 END AS BIGINT), \
-    i.support_contact, \
+    i.support_contact, CAST(0 AS BIGINT), \
     CASE WHEN i.status = 'revoked' THEN 'revoked' WHEN i.expires_at <= $3 THEN 'expired' \
       ELSE 'invited' END, \
     i.created_at, NULL \
@@ -102,6 +103,7 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
             let is_admin = r.try_get::<i64, _>("is_admin")? != 0;
             let services_admin = r.try_get::<i64, _>("services_admin")? != 0;
             let support_contact = r.try_get::<i64, _>("support_contact")? != 0;
+            let view_all_cases = r.try_get::<i64, _>("view_all_cases")? != 0;
             let mut roles = Vec::new();
             if services_admin {
                 roles.push("Services Administrator".to_owned());
@@ -126,6 +128,7 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
                 is_workspace_admin: is_admin,
                 is_services_admin: services_admin,
                 support_contact,
+                view_all_cases,
                 status: UserStatus::parse(&r.try_get::<String, _>("status")?)
                     .unwrap_or(UserStatus::Invited),
                 invited_on: r.try_get("invited_on")?,
@@ -154,6 +157,7 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
 pub enum Flag {
     SupportContact,
     WorkspaceAdmin,
+    ViewAllCases,
 }
 
 fn entry<'a>(
@@ -236,6 +240,14 @@ pub async fn set_flag(
         (Flag::WorkspaceAdmin, true) => (
             "UPDATE memberships SET is_admin = 1, updated_at = $3 WHERE id = $1 AND workspace_id = $2",
             "member.make_workspace_admin",
+        ),
+        (Flag::ViewAllCases, true) => (
+            "UPDATE memberships SET view_all_cases = 1, updated_at = $3 WHERE id = $1 AND workspace_id = $2",
+            "member.view_all_cases_on",
+        ),
+        (Flag::ViewAllCases, false) => (
+            "UPDATE memberships SET view_all_cases = 0, updated_at = $3 WHERE id = $1 AND workspace_id = $2",
+            "member.view_all_cases_off",
         ),
         (Flag::WorkspaceAdmin, false) => (
             "UPDATE memberships SET is_admin = 0, updated_at = $3 WHERE id = $1 AND workspace_id = $2",
