@@ -554,6 +554,32 @@ on_both_engines!(the_page_renders_the_chart_and_the_nav_links_to_it, |app| {
     assert!(page.body.contains("<title>"), "{}", page.body);
     assert!(page.body.contains("All Workspaces"), "{}", page.body);
     assert!(page.body.contains("Export to CSV"), "{}", page.body);
+    // The agreement's CSAM gets the form recording a proactive service; a customer does not.
+    let staff = app
+        .get(
+            &format!("/activity?workspace={}&done=delivery", w.contoso),
+            Some(&w.csam),
+        )
+        .await;
+    assert_eq!(staff.status, 200, "{}", staff.body);
+    assert!(
+        staff.body.contains("Record a proactive service"),
+        "{}",
+        staff.body
+    );
+    assert!(staff.body.contains("was recorded"), "{}", staff.body);
+    let customer = app
+        .get(&format!("/activity?workspace={}", w.contoso), Some(&w.sa))
+        .await;
+    assert!(!customer.body.contains("Record a proactive service"));
+    let bad = app
+        .get(
+            &format!("/activity?workspace={}&from=nope", w.contoso),
+            Some(&w.sa),
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("YYYY-MM-DD"), "{}", bad.body);
     let hidden = app
         .get(&format!("/activity?workspace={}", w.fabrikam), Some(&w.sa))
         .await;

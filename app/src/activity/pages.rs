@@ -115,9 +115,21 @@ fn ActivityView(data: Activity) -> impl IntoView {
         .filter(|_| data.can_record)
         .map(|id| view! { <RecordDeliveryForm workspace_id=id /> });
     let total = data.total_cases();
+    let done = use_query_map()
+        .read_untracked()
+        .get("done")
+        .filter(|d| d == "delivery")
+        .map(|_| {
+            view! {
+                <div class="banner banner-ok" role="status">
+                    "The proactive service was recorded."
+                </div>
+            }
+        });
     view! {
         {back}
         <h1>"Customer Activity"</h1>
+        {done}
         <p class="lead">{format!("{}, {} to {}", data.selected_name, data.from, data.to)}</p>
         <form method="get" action="/activity" class="search" aria-label="Filter">
             <SelectField
