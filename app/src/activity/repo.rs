@@ -66,11 +66,8 @@ pub async fn scopes(
         let id = requested.parse::<i64>().map_err(|_| AppError::NotFound)?;
         (vec![id], id.to_string())
     };
-    let mut scopes = Vec::with_capacity(ids.len());
-    // The guard authorizes each workspace (one indexed lookup each).
-    for id in ids {
-        scopes.push(access::workspace(db, caller, id, Permission::View).await?);
-    }
+    // The guard authorizes every workspace of the request, in one query.
+    let scopes = access::workspaces(db, caller, &ids, Permission::View).await?;
     if scopes.is_empty() {
         return Err(AppError::NotFound);
     }
