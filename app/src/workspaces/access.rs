@@ -87,8 +87,8 @@ fn denied(permission: Permission) -> AppError {
     )
 }
 
-/// The guard's one query: a workspace, its agreement and the caller's part in it. `{ids}` is
-/// one placeholder (`$1`) or an `IN` list starting at `$2`'s successor; `$1` is the caller.
+/// The guard's one query: a workspace, its agreement and the caller's part in it. `$1` is the
+/// caller; `{ids}` is replaced by the workspaces' placeholders, `$2` onwards.
 const SCOPE_SQL: &str =
     "SELECT w.id, w.name, w.agreement_id, w.allow_personal, a.agreement_type, a.status, \
        a.organization_id, a.contact_limit, a.csam_account_id, a.ac_account_id, \
