@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod activity;
 pub mod audit;
 pub mod cases;
 pub mod components;
@@ -104,6 +105,11 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=path!("/workspaces/:id")
                     view=workspaces::pages::WorkspacePage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/activity")
+                    view=activity::pages::ActivityPage
                     ssr=SsrMode::Async
                 />
                 <Route

@@ -111,6 +111,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     };
     let health_state = state.clone();
     let upload_state = state.clone();
+    let export_state = state.clone();
     Router::new()
         // Server functions change state only through POST; a GET is answered 405 by axum.
         .route("/api/{*fn_name}", axum::routing::post(server_fns))
@@ -125,6 +126,14 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             .layer(axum::extract::DefaultBodyLimit::max(
                 app::invitations::upload::MAX_BODY_BYTES,
             )),
+        )
+        // The Customer Activity CSV: a download, authorized like the page.
+        .route(
+            "/activity/export.csv",
+            get(move |query, headers| {
+                let state = export_state.clone();
+                async move { app::activity::export::export(state, query, headers).await }
+            }),
         )
         .route(
             "/healthz",

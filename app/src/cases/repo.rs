@@ -189,6 +189,7 @@ fn status_of(r: &AnyRow) -> Result<CaseStatus, AppError> {
 /// The case as the write needs it, if the caller may see it (inside the write's transaction).
 struct Visible {
     title: String,
+    severity: String,
     opened_by: i64,
     status: CaseStatus,
 }
@@ -200,7 +201,8 @@ async fn visible(
     case_id: i64,
 ) -> Result<Visible, AppError> {
     let row = sqlx::query(&format!(
-        "SELECT c.title, c.opened_by, c.status FROM cases c WHERE c.id = $4 AND {VISIBLE}"
+        "SELECT c.title, c.severity, c.opened_by, c.status FROM cases c \
+         WHERE c.id = $4 AND {VISIBLE}"
     ))
     .bind(scope.workspace_id)
     .bind(caller.account_id)
@@ -211,6 +213,7 @@ async fn visible(
     .ok_or(AppError::NotFound)?;
     Ok(Visible {
         title: row.try_get("title")?,
+        severity: row.try_get("severity")?,
         opened_by: row.try_get("opened_by")?,
         status: status_of(&row)?,
     })
@@ -364,6 +367,57 @@ async fn mail_all(tx: &mut Tx, to: &[String], subject: &str, body: &str) -> Resu
     Ok(())
 }
 
+/// The calendar month (UTC) of a Unix time, as `case_months` keys it: 'YYYY-MM'.
+pub fn month_of(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .map(|d| format!("{:04}-{:02}", d.year(), u8::from(d.month())))
+        .unwrap_or_else(|_| "1970-01".to_owned())
+}
+
+/// Adds `delta` to the count of cases of one status and severity (Customer Activity), inside
+/// the transaction of the case change itself.
+async fn bump_count(
+    tx: &mut Tx,
+    workspace_id: i64,
+    status: CaseStatus,
+    severity: &str,
+    delta: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO case_counts (workspace_id, status, severity, n) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (workspace_id, status, severity) DO UPDATE SET n = case_counts.n + excluded.n",
+    )
+    .bind(workspace_id)
+    .bind(status.as_str())
+    .bind(severity)
+    .bind(delta)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Adds to the cases opened and closed in the month of `at`.
+async fn bump_month(
+    tx: &mut Tx,
+    workspace_id: i64,
+    at: i64,
+    opened: i64,
+    closed: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO case_months (workspace_id, month, opened, closed) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (workspace_id, month) DO UPDATE SET opened = case_months.opened + excluded.opened, \
+           closed = case_months.closed + excluded.closed",
+    )
+    .bind(workspace_id)
+    .bind(month_of(at))
+    .bind(opened)
+    .bind(closed)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 pub async fn open(
     state: &AppState,
     caller: &Caller,
@@ -399,6 +453,15 @@ pub async fn open(
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
+    bump_count(
+        &mut tx,
+        scope.workspace_id,
+        CaseStatus::New,
+        input.severity.as_str(),
+        1,
+    )
+    .await?;
+    bump_month(&mut tx, scope.workspace_id, now, 1, 0).await?;
     audit::record(
         &mut tx,
         entry(
@@ -556,6 +619,11 @@ pub async fn set_status(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    bump_count(&mut tx, scope.workspace_id, case.status, &case.severity, -1).await?;
+    bump_count(&mut tx, scope.workspace_id, status, &case.severity, 1).await?;
+    if status == CaseStatus::Closed {
+        bump_month(&mut tx, scope.workspace_id, now, 0, 1).await?;
+    }
     let text = format!("{} → {}", case.status.label(), status.label());
     insert_event(
         &mut tx,

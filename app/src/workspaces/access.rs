@@ -107,29 +107,26 @@ pub async fn require(workspace_id: i64, permission: Permission) -> Result<Author
     })
 }
 
-/// Authorizes `permission` in workspace `workspace_id` for `caller`.
-pub async fn workspace(
-    db: &Db,
+/// The guard's one query: a workspace, its agreement and the caller's part in it. `$1` is the
+/// caller; `{ids}` is replaced by the workspaces' placeholders, `$2` onwards.
+const SCOPE_SQL: &str =
+    "SELECT w.id, w.name, w.agreement_id, w.allow_personal, a.agreement_type, a.status, \
+       a.organization_id, a.contact_limit, a.csam_account_id, a.ac_account_id, \
+       m.is_admin, m.support_contact, \
+       CAST(CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS is_member, \
+       (SELECT COUNT(*) FROM agreement_admins aa \
+         WHERE aa.agreement_id = w.agreement_id AND aa.account_id = $1) AS services_admin \
+     FROM workspaces w JOIN agreements a ON a.id = w.agreement_id \
+     LEFT JOIN memberships m ON m.workspace_id = w.id AND m.account_id = $1 \
+     WHERE w.id IN ({ids})";
+
+/// Checks one row of `SCOPE_SQL` for `permission`: the same rules for one workspace or many.
+fn check(
     caller: &Caller,
-    workspace_id: i64,
+    row: &sqlx::any::AnyRow,
     permission: Permission,
 ) -> Result<WorkspaceScope, AppError> {
-    let row = sqlx::query(
-        "SELECT w.name, w.agreement_id, w.allow_personal, a.agreement_type, a.status, \
-           a.organization_id, a.contact_limit, a.csam_account_id, a.ac_account_id, \
-           m.is_admin, m.support_contact, \
-           CAST(CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS is_member, \
-           (SELECT COUNT(*) FROM agreement_admins aa \
-             WHERE aa.agreement_id = w.agreement_id AND aa.account_id = $2) AS services_admin \
-         FROM workspaces w JOIN agreements a ON a.id = w.agreement_id \
-         LEFT JOIN memberships m ON m.workspace_id = w.id AND m.account_id = $2 \
-         WHERE w.id = $1",
-    )
-    .bind(workspace_id)
-    .bind(caller.account_id)
-    .fetch_optional(db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let workspace_id: i64 = row.try_get("id")?;
     let csam: Option<i64> = row.try_get("csam_account_id")?;
     let ac: Option<i64> = row.try_get("ac_account_id")?;
     let assigned = Some(caller.account_id) == csam || Some(caller.account_id) == ac;
@@ -175,6 +172,54 @@ pub async fn workspace(
         return Err(denied(permission));
     }
     Ok(scope)
+}
+
+/// Authorizes `permission` in workspace `workspace_id` for `caller`.
+pub async fn workspace(
+    db: &Db,
+    caller: &Caller,
+    workspace_id: i64,
+    permission: Permission,
+) -> Result<WorkspaceScope, AppError> {
+    let row = sqlx::query(&SCOPE_SQL.replace("{ids}", "$2"))
+        .bind(caller.account_id)
+        .bind(workspace_id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check(caller, &row, permission)
+}
+
+/// Authorizes `permission` in every one of `workspace_ids` at once (one query, the same rules
+/// as `workspace`): any of them missing or refused refuses the whole request.
+pub async fn workspaces(
+    db: &Db,
+    caller: &Caller,
+    workspace_ids: &[i64],
+    permission: Permission,
+) -> Result<Vec<WorkspaceScope>, AppError> {
+    if workspace_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = (2..workspace_ids.len() + 2)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("{} ORDER BY w.id", SCOPE_SQL.replace("{ids}", &list));
+    let mut query = sqlx::query(&sql).bind(caller.account_id);
+    for id in workspace_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let mut unique = workspace_ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    if rows.len() != unique.len() {
+        return Err(AppError::NotFound);
+    }
+    rows.iter()
+        .map(|row| check(caller, row, permission))
+        .collect()
 }
 
 /// What a caller may want to do with an agreement.

@@ -104,6 +104,7 @@ fn WorkspaceView(home: WorkspaceOverview, mine: Option<WorkspaceList>) -> impl I
                 .can_manage_members
                 .then(|| view! { <A href=format!("/workspaces/{id}/users")>"Manage Users"</A> })}
             <A href=format!("/workspaces/{id}/cases")>"Support cases"</A>
+            <A href=format!("/activity?workspace={id}")>"Customer Activity"</A>
             {home
                 .can_view_audit
                 .then(|| view! { <A href=format!("/workspaces/{id}/audit")>"Audit log"</A> })}

@@ -1,0 +1,353 @@
+//! Benchmark (prints figures, asserts nothing): Customer Activity at 100 workspaces and
+//! 1,000,000 cases, through the real router on a SQLite file (or on PostgreSQL with
+//! `BENCH_DATABASE_URL=postgres://…`, a database it may fill). The cases are written with
+//! multi-row inserts and their aggregates computed once with INSERT … SELECT, as the migration
+//! backfills them.
+//!
+//!     cargo bench -p services-hub --bench activity
+
+use app::{
+    audit::repo::Actor,
+    state::{insert_rows, now, AppState, Cell, Config},
+    workspaces::service::{self, AgreementInput},
+};
+use axum::{body::Body, http::Request, Router};
+use http_body_util::BodyExt;
+use sqlx::Row;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+const WORKSPACES: usize = 100;
+const CASES: usize = 1_000_000;
+const CHUNK: usize = 50_000;
+const RUNS: usize = 30;
+
+struct Bench {
+    router: Router,
+}
+
+impl Bench {
+    async fn send(&self, request: Request<Body>) -> (u16, String, Option<String>) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status().as_u16();
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.contains("services-hub-session="))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned);
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (
+            status,
+            String::from_utf8_lossy(&body).into_owned(),
+            cookie.or(location),
+        )
+    }
+
+    async fn call(&self, function: &str, form: &[(&str, &str)], cookie: &str) -> (u16, String) {
+        let body = serde_urlencoded::to_string(form).expect("form");
+        let request = Request::post(format!("/api/{function}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .header("cookie", cookie)
+            .body(Body::from(body))
+            .expect("request");
+        let (status, body, _) = self.send(request).await;
+        (status, body)
+    }
+}
+
+fn summary(label: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let median = times[times.len() / 2];
+    let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
+    println!(
+        "{label:<48} median {:>8.2} ms   p95 {:>8.2} ms   ({} runs)",
+        ms(median),
+        ms(p95),
+        times.len()
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}/bench.db?mode=rwc", dir.path().display()));
+    let postgres = url.starts_with("postgres");
+    let db = services_hub::open_database(&url).await.expect("database");
+    let mut config = Config::new("http://127.0.0.1:3000".to_owned(), vec![]);
+    config.sign_in_attempts_per_minute = 10_000;
+    let state = AppState::new(db, config);
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("services-hub")
+        .site_root("target/site")
+        .build();
+    let bench = Bench {
+        router: services_hub::router(state.clone(), options),
+    };
+    println!("engine: {}", if postgres { "PostgreSQL" } else { "SQLite" });
+
+    app::accounts::service::create_organization(
+        &state,
+        "Contoso",
+        "contoso.com",
+        Actor::CommandLine,
+    )
+    .await
+    .expect("organization");
+    let agreement = service::create_agreement(
+        &state,
+        AgreementInput {
+            organization: "Contoso",
+            agreement_type: "premier",
+            services_admins: vec!["sa@contoso.com"],
+            contact_limit: Some("1000"),
+            ..AgreementInput::default()
+        },
+        Actor::CommandLine,
+        "bench",
+    )
+    .await
+    .expect("agreement");
+    service::activate(&state, agreement, Actor::CommandLine, None, "bench")
+        .await
+        .expect("activate");
+    let password = "bench password 2026";
+    let sa = app::accounts::service::create_account(
+        &state,
+        app::accounts::service::CreateAccount {
+            kind: "work",
+            email: "sa@contoso.com",
+            name: "Sam Admin",
+            phone: None,
+            organization: None,
+            password,
+        },
+        Actor::CommandLine,
+    )
+    .await
+    .expect("account");
+    sqlx::query(
+        "INSERT INTO agreement_admins (agreement_id, account_id, created_at) VALUES ($1, $2, 0) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(agreement)
+    .bind(sa)
+    .execute(state.db.pool())
+    .await
+    .expect("services admin");
+    let (_, _, cookie) = bench
+        .send(
+            Request::post("/api/sign_in")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("accept", "application/json")
+                .body(Body::from(format!(
+                    "identifier=sa%40contoso.com&kind=work&password={}&next=%2F",
+                    urlencoding_encode(password)
+                )))
+                .expect("request"),
+        )
+        .await;
+    let cookie = cookie.expect("session cookie");
+
+    // 99 more workspaces (100 in all), then 1,000,000 cases spread over them.
+    let started = Instant::now();
+    let now = now();
+    let mut tx = state.db.begin_write().await.expect("tx");
+    let rows = (1..WORKSPACES)
+        .map(|i| {
+            vec![
+                Cell::Int(agreement),
+                Cell::Text(format!("Workspace {i:03}")),
+                Cell::Text(format!("workspace {i:03}")),
+                Cell::Int(0),
+                Cell::Int(1),
+                Cell::Int(now),
+                Cell::Int(now),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "workspaces",
+        &[
+            "agreement_id",
+            "name",
+            "name_canonical",
+            "is_default",
+            "allow_personal",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
+    .await
+    .expect("workspaces");
+    tx.commit().await.expect("commit");
+    let ids: Vec<i64> =
+        sqlx::query("SELECT id FROM workspaces WHERE agreement_id = $1 ORDER BY id")
+            .bind(agreement)
+            .fetch_all(state.db.pool())
+            .await
+            .expect("ids")
+            .iter()
+            .map(|r| r.try_get::<i64, _>("id").expect("id"))
+            .collect();
+    let statuses = [
+        "new",
+        "in_progress",
+        "waiting_on_customer",
+        "resolved",
+        "closed",
+    ];
+    let mut written = 0;
+    while written < CASES {
+        let mut tx = state.db.begin_write().await.expect("tx");
+        let rows = (written..(written + CHUNK).min(CASES))
+            .map(|i| {
+                let opened = now - (i as i64 % 730) * 86_400;
+                let status = statuses[i % statuses.len()];
+                vec![
+                    Cell::Int(ids[i % ids.len()]),
+                    Cell::Int(sa),
+                    Cell::Text(format!("Case {i}")),
+                    Cell::Text("Generated".into()),
+                    Cell::Text(["a", "b", "c"][i % 3].into()),
+                    Cell::Text("Exchange".into()),
+                    Cell::Text("email".into()),
+                    Cell::Text(status.into()),
+                    Cell::Int(opened),
+                    Cell::OptInt((status == "closed").then_some(opened + 3_600)),
+                    Cell::Int(opened),
+                    Cell::Int(opened),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "cases",
+            &[
+                "workspace_id",
+                "opened_by",
+                "title",
+                "description",
+                "severity",
+                "product_area",
+                "contact_method",
+                "status",
+                "opened_at",
+                "closed_at",
+                "created_at",
+                "updated_at",
+            ],
+            rows,
+        )
+        .await
+        .expect("cases");
+        tx.commit().await.expect("commit");
+        written = (written + CHUNK).min(CASES);
+    }
+    println!(
+        "setup: {WORKSPACES} workspaces, {CASES} cases in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    // The aggregates, computed once as the migration backfills them.
+    let started = Instant::now();
+    let month = |column: &str| {
+        if postgres {
+            format!("to_char(to_timestamp({column}) AT TIME ZONE 'UTC', 'YYYY-MM')")
+        } else {
+            format!("strftime('%Y-%m', {column}, 'unixepoch')")
+        }
+    };
+    let mut tx = state.db.begin_write().await.expect("tx");
+    for sql in [
+        "DELETE FROM case_counts".to_owned(),
+        "DELETE FROM case_months".to_owned(),
+        "INSERT INTO case_counts (workspace_id, status, severity, n) \
+         SELECT workspace_id, status, severity, COUNT(*) FROM cases \
+         GROUP BY workspace_id, status, severity"
+            .to_owned(),
+        format!(
+            "INSERT INTO case_months (workspace_id, month, opened, closed) \
+             SELECT workspace_id, month, CAST(SUM(opened) AS BIGINT), CAST(SUM(closed) AS BIGINT) \
+             FROM (SELECT workspace_id, {} AS month, 1 AS opened, 0 AS closed FROM cases \
+               UNION ALL SELECT workspace_id, {} AS month, 0 AS opened, 1 AS closed FROM cases \
+               WHERE closed_at IS NOT NULL) t GROUP BY workspace_id, month",
+            month("opened_at"),
+            month("closed_at")
+        ),
+    ] {
+        sqlx::query(&sql)
+            .execute(&mut *tx)
+            .await
+            .expect("aggregate");
+    }
+    tx.commit().await.expect("commit");
+    sqlx::query("ANALYZE")
+        .execute(state.db.pool())
+        .await
+        .expect("analyze");
+    println!(
+        "aggregates (INSERT … SELECT) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let one = ids[0].to_string();
+    for (label, workspace) in [
+        ("customer_activity, one workspace", one.as_str()),
+        ("customer_activity, All Workspaces (100)", "all"),
+    ] {
+        let form = [("workspace", workspace), ("from", ""), ("to", "")];
+        let (status, body) = bench.call("customer_activity", &form, &cookie).await;
+        assert_eq!(status, 200, "{body}");
+        let mut times = Vec::with_capacity(RUNS);
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            let (status, _) = bench.call("customer_activity", &form, &cookie).await;
+            times.push(started.elapsed());
+            assert_eq!(status, 200);
+        }
+        summary(label, times);
+    }
+    let started = Instant::now();
+    let (status, body, _) = bench
+        .send(
+            Request::get("/activity/export.csv?workspace=all&from=&to=")
+                .header("cookie", &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    println!(
+        "CSV export, All Workspaces: {status}, {} bytes in {:.2} ms",
+        body.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+}
+fn urlencoding_encode(value: &str) -> String {
+    serde_urlencoded::to_string([("v", value)])
+        .expect("encode")
+        .trim_start_matches("v=")
+        .to_owned()
+}
