@@ -27,6 +27,17 @@ test('a support contact opens a case, the CSAM answers and records time, and out
   await expectAccessible(alex);
   const caseUrl = new URL(alex.url()).pathname;
 
+  // Customer Activity before any time is recorded: the reactive hours left.
+  await alex.goto('/');
+  await alex.getByRole('link', { name: 'Customer Activity' }).click();
+  await expect(alex.getByRole('heading', { name: 'Customer Activity' })).toBeVisible();
+  // The chart is an SVG rendered on the server: it is there with JavaScript off too.
+  await expect(alex.locator('figure.chart svg')).toBeVisible();
+  await expectAccessible(alex);
+  const reactive = alex.getByRole('row').filter({ hasText: 'Reactive support hours' });
+  const remainingBefore = parseFloat(await reactive.getByRole('cell').nth(4).innerText());
+  const activityUrl = alex.url();
+
   // The agreement's CSAM answers, records time and moves it on.
   const csam = await person(browser, testInfo, 'csam@provider.example', DEMO_PASSWORD);
   await csam.goto(caseUrl);
@@ -41,9 +52,23 @@ test('a support contact opens a case, the CSAM answers and records time, and out
   await expect(csam.locator('dd').filter({ hasText: 'In progress' })).toBeVisible();
   await expectAccessible(csam);
 
-  await alex.reload();
+  await alex.goto(caseUrl);
   await expect(alex.getByText('We are on it.')).toBeVisible();
   await expect(alex.locator('dd').filter({ hasText: 'In progress' })).toBeVisible();
+
+  // The 45 minutes consumed three quarters of an hour of the workspace's reactive hours.
+  await alex.goto(activityUrl);
+  const remainingAfter = parseFloat(await reactive.getByRole('cell').nth(4).innerText());
+  expect(remainingAfter).toBeCloseTo(remainingBefore - 0.75, 2);
+  // The CSV export downloads as a file and holds the case's workspace figures.
+  const [download] = await Promise.all([
+    alex.waitForEvent('download'),
+    alex.getByRole('link', { name: 'Export to CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('customer-activity.csv');
+  const fs = await import('node:fs');
+  const csvText = fs.readFileSync(await download.path(), 'utf8');
+  expect(csvText).toContain('Reactive support hours');
 
   // Someone outside the workspace gets "not found" for the same address.
   const stranger = await person(browser, testInfo, `stranger-${projectTag(testInfo)}@contoso.com`, E2E_PASSWORD);
