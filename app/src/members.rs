@@ -161,24 +161,7 @@ pub async fn set_support_contact(
     membership_id: i64,
     on: String,
 ) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-    } = require(workspace_id, Permission::ManageMembers).await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
-    repo::set_flag(
-        &state.db,
-        &caller,
-        &scope,
-        membership_id,
-        repo::Flag::SupportContact,
-        on == "on",
-        &ip,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=saved"));
-    Ok(())
+    set_flag(workspace_id, membership_id, repo::Flag::SupportContact, &on).await
 }
 
 /// Makes a member Workspace Administrator, or not.
@@ -188,24 +171,7 @@ pub async fn set_workspace_admin(
     membership_id: i64,
     on: String,
 ) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-    } = require(workspace_id, Permission::ManageMembers).await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
-    repo::set_flag(
-        &state.db,
-        &caller,
-        &scope,
-        membership_id,
-        repo::Flag::WorkspaceAdmin,
-        on == "on",
-        &ip,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=saved"));
-    Ok(())
+    set_flag(workspace_id, membership_id, repo::Flag::WorkspaceAdmin, &on).await
 }
 
 /// Lets a member see every support case of the workspace ("View all support requests"), or not.
@@ -214,6 +180,17 @@ pub async fn set_view_all_cases(
     workspace_id: i64,
     membership_id: i64,
     on: String,
+) -> Result<(), AppError> {
+    set_flag(workspace_id, membership_id, repo::Flag::ViewAllCases, &on).await
+}
+
+/// The one body of the three On/Off server functions: guard, change, back to Manage Users.
+#[cfg(feature = "ssr")]
+async fn set_flag(
+    workspace_id: i64,
+    membership_id: i64,
+    flag: repo::Flag,
+    on: &str,
 ) -> Result<(), AppError> {
     let Authorized {
         state,
@@ -226,7 +203,7 @@ pub async fn set_view_all_cases(
         &caller,
         &scope,
         membership_id,
-        repo::Flag::ViewAllCases,
+        flag,
         on == "on",
         &ip,
     )
