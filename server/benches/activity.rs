@@ -11,81 +11,17 @@ use app::{
     state::{insert_rows, now, AppState, Cell, Config},
     workspaces::service::{self, AgreementInput},
 };
-use axum::{body::Body, http::Request, Router};
-use http_body_util::BodyExt;
+use axum::{body::Body, http::Request};
 use sqlx::Row;
-use std::time::{Duration, Instant};
-use tower::ServiceExt;
+use std::time::Instant;
+
+mod common;
+use common::{summary, Bench};
 
 const WORKSPACES: usize = 100;
 const CASES: usize = 1_000_000;
 const CHUNK: usize = 50_000;
 const RUNS: usize = 30;
-
-struct Bench {
-    router: Router,
-}
-
-impl Bench {
-    async fn send(&self, request: Request<Body>) -> (u16, String, Option<String>) {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status().as_u16();
-        let cookie = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.contains("services-hub-session="))
-            .and_then(|v| v.split(';').next())
-            .map(str::to_owned);
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        (
-            status,
-            String::from_utf8_lossy(&body).into_owned(),
-            cookie.or(location),
-        )
-    }
-
-    async fn call(&self, function: &str, form: &[(&str, &str)], cookie: &str) -> (u16, String) {
-        let body = serde_urlencoded::to_string(form).expect("form");
-        let request = Request::post(format!("/api/{function}"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "application/json")
-            .header("cookie", cookie)
-            .body(Body::from(body))
-            .expect("request");
-        let (status, body, _) = self.send(request).await;
-        (status, body)
-    }
-}
-
-fn summary(label: &str, mut times: Vec<Duration>) {
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let median = times[times.len() / 2];
-    let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
-    println!(
-        "{label:<48} median {:>8.2} ms   p95 {:>8.2} ms   ({} runs)",
-        ms(median),
-        ms(p95),
-        times.len()
-    );
-}
 
 #[tokio::main]
 async fn main() {
