@@ -6,17 +6,13 @@
 //!
 //!     cargo bench -p services-hub --bench activity
 
-use app::{
-    audit::repo::Actor,
-    state::{insert_rows, now, AppState, Cell, Config},
-    workspaces::service::{self, AgreementInput},
-};
+use app::state::{insert_rows, now, Cell};
 use axum::{body::Body, http::Request};
 use sqlx::Row;
 use std::time::Instant;
 
 mod common;
-use common::{summary, Bench};
+use common::summary;
 
 const WORKSPACES: usize = 100;
 const CASES: usize = 1_000_000;
@@ -25,85 +21,17 @@ const RUNS: usize = 30;
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}/bench.db?mode=rwc", dir.path().display()));
+    let common::Setup {
+        bench,
+        state,
+        url,
+        agreement,
+        sa,
+        cookie,
+        dir: _dir,
+        ..
+    } = common::contoso().await;
     let postgres = url.starts_with("postgres");
-    let db = services_hub::open_database(&url).await.expect("database");
-    let mut config = Config::new("http://127.0.0.1:3000".to_owned(), vec![]);
-    config.sign_in_attempts_per_minute = 10_000;
-    let state = AppState::new(db, config);
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("services-hub")
-        .site_root("target/site")
-        .build();
-    let bench = Bench {
-        router: services_hub::router(state.clone(), options),
-    };
-    println!("engine: {}", if postgres { "PostgreSQL" } else { "SQLite" });
-
-    app::accounts::service::create_organization(
-        &state,
-        "Contoso",
-        "contoso.com",
-        Actor::CommandLine,
-    )
-    .await
-    .expect("organization");
-    let agreement = service::create_agreement(
-        &state,
-        AgreementInput {
-            organization: "Contoso",
-            agreement_type: "premier",
-            services_admins: vec!["sa@contoso.com"],
-            contact_limit: Some("1000"),
-            ..AgreementInput::default()
-        },
-        Actor::CommandLine,
-        "bench",
-    )
-    .await
-    .expect("agreement");
-    service::activate(&state, agreement, Actor::CommandLine, None, "bench")
-        .await
-        .expect("activate");
-    let password = "bench password 2026";
-    let sa = app::accounts::service::create_account(
-        &state,
-        app::accounts::service::CreateAccount {
-            kind: "work",
-            email: "sa@contoso.com",
-            name: "Sam Admin",
-            phone: None,
-            organization: None,
-            password,
-        },
-        Actor::CommandLine,
-    )
-    .await
-    .expect("account");
-    sqlx::query(
-        "INSERT INTO agreement_admins (agreement_id, account_id, created_at) VALUES ($1, $2, 0) \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(agreement)
-    .bind(sa)
-    .execute(state.db.pool())
-    .await
-    .expect("services admin");
-    let (_, _, cookie) = bench
-        .send(
-            Request::post("/api/sign_in")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("accept", "application/json")
-                .body(Body::from(format!(
-                    "identifier=sa%40contoso.com&kind=work&password={}&next=%2F",
-                    urlencoding_encode(password)
-                )))
-                .expect("request"),
-        )
-        .await;
-    let cookie = cookie.expect("session cookie");
 
     // 99 more workspaces (100 in all), then 1,000,000 cases spread over them.
     let started = Instant::now();
@@ -280,10 +208,4 @@ async fn main() {
         body.len(),
         started.elapsed().as_secs_f64() * 1000.0
     );
-}
-fn urlencoding_encode(value: &str) -> String {
-    serde_urlencoded::to_string([("v", value)])
-        .expect("encode")
-        .trim_start_matches("v=")
-        .to_owned()
 }

@@ -4,102 +4,28 @@
 //!
 //!     cargo bench -p services-hub --bench manage_users
 
-use app::{
-    audit::repo::Actor,
-    state::{insert_rows, now, AppState, Cell, Config},
-    workspaces::service::{self, AgreementInput},
-};
+use app::state::{insert_rows, now, Cell};
 use axum::{body::Body, http::Request};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{summary, Bench};
+use common::summary;
 
 const MEMBERS: usize = 10_000;
 const RUNS: usize = 30;
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}/bench.db?mode=rwc", dir.path().display()));
-    let db = services_hub::open_database(&url).await.expect("database");
-    let mut config = Config::new("http://127.0.0.1:3000".to_owned(), vec![]);
-    config.sign_in_attempts_per_minute = 10_000;
-    let state = AppState::new(db, config);
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("services-hub")
-        .site_root("target/site")
-        .build();
-    let bench = Bench {
-        router: services_hub::router(state.clone(), options),
-    };
-    println!(
-        "engine: {}",
-        if url.starts_with("postgres") {
-            "PostgreSQL"
-        } else {
-            "SQLite"
-        }
-    );
-
-    // Contoso's active agreement; the Services Administrator signs in.
-    app::accounts::service::create_organization(
-        &state,
-        "Contoso",
-        "contoso.com",
-        Actor::CommandLine,
-    )
-    .await
-    .expect("organization");
-    let agreement = service::create_agreement(
-        &state,
-        AgreementInput {
-            organization: "Contoso",
-            agreement_type: "premier",
-            services_admins: vec!["sa@contoso.com"],
-            contact_limit: Some("1000"),
-            ..AgreementInput::default()
-        },
-        Actor::CommandLine,
-        "bench",
-    )
-    .await
-    .expect("agreement");
-    let workspace = service::activate(&state, agreement, Actor::CommandLine, None, "bench")
-        .await
-        .expect("activate");
-    let password = "bench password 2026";
-    let sa = app::accounts::service::create_account(
-        &state,
-        app::accounts::service::CreateAccount {
-            kind: "work",
-            email: "sa@contoso.com",
-            name: "Sam Admin",
-            phone: None,
-            organization: None,
-            password,
-        },
-        Actor::CommandLine,
-    )
-    .await
-    .expect("account");
-    app::invitations::service::accept_for_account(&state, workspace, sa)
-        .await
-        .expect("accept");
-    let (_, _, cookie) = bench
-        .send(
-            Request::post("/api/sign_in")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("accept", "application/json")
-                .body(Body::from(format!(
-                    "identifier=sa%40contoso.com&kind=work&password={}&next=%2F",
-                    urlencoding_encode(password)
-                )))
-                .expect("request"),
-        )
-        .await;
-    let cookie = cookie.expect("session cookie");
+    let common::Setup {
+        bench,
+        state,
+        url,
+        workspace,
+        password,
+        cookie,
+        dir: _dir,
+        ..
+    } = common::contoso().await;
 
     // 10,000 members: accounts and memberships in a few multi-row statements.
     let started = Instant::now();
@@ -289,11 +215,4 @@ async fn main() {
         ms(send),
         ms(upload + dry_run + send)
     );
-}
-
-fn urlencoding_encode(value: &str) -> String {
-    serde_urlencoded::to_string([("v", value)])
-        .expect("encode")
-        .trim_start_matches("v=")
-        .to_owned()
 }

@@ -70,3 +70,113 @@ pub fn summary(label: &str, mut times: Vec<Duration>) {
         times.len()
     );
 }
+
+/// What both benchmarks start from: a fresh database (a SQLite file, or `BENCH_DATABASE_URL`),
+/// the real router, Contoso's active Premier agreement and its Services Administrator, signed in.
+pub struct Setup {
+    pub bench: Bench,
+    pub state: app::state::AppState,
+    pub url: String,
+    pub agreement: i64,
+    pub workspace: i64,
+    /// The Services Administrator's account.
+    pub sa: i64,
+    pub password: &'static str,
+    pub cookie: String,
+    /// Keeps the SQLite file's folder until the benchmark ends.
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn contoso() -> Setup {
+    use app::{
+        audit::repo::Actor,
+        state::{AppState, Config},
+        workspaces::service::{self, AgreementInput},
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}/bench.db?mode=rwc", dir.path().display()));
+    let db = services_hub::open_database(&url).await.expect("database");
+    let mut config = Config::new("http://127.0.0.1:3000".to_owned(), vec![]);
+    config.sign_in_attempts_per_minute = 10_000;
+    let state = AppState::new(db, config);
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("services-hub")
+        .site_root("target/site")
+        .build();
+    let bench = Bench {
+        router: services_hub::router(state.clone(), options),
+    };
+    let postgres = url.starts_with("postgres");
+    println!("engine: {}", if postgres { "PostgreSQL" } else { "SQLite" });
+    app::accounts::service::create_organization(
+        &state,
+        "Contoso",
+        "contoso.com",
+        Actor::CommandLine,
+    )
+    .await
+    .expect("organization");
+    let agreement = service::create_agreement(
+        &state,
+        AgreementInput {
+            organization: "Contoso",
+            agreement_type: "premier",
+            services_admins: vec!["sa@contoso.com"],
+            contact_limit: Some("1000"),
+            ..AgreementInput::default()
+        },
+        Actor::CommandLine,
+        "bench",
+    )
+    .await
+    .expect("agreement");
+    let workspace = service::activate(&state, agreement, Actor::CommandLine, None, "bench")
+        .await
+        .expect("activate");
+    let password = "bench password 2026";
+    let sa = app::accounts::service::create_account(
+        &state,
+        app::accounts::service::CreateAccount {
+            kind: "work",
+            email: "sa@contoso.com",
+            name: "Sam Admin",
+            phone: None,
+            organization: None,
+            password,
+        },
+        Actor::CommandLine,
+    )
+    .await
+    .expect("account");
+    app::invitations::service::accept_for_account(&state, workspace, sa)
+        .await
+        .expect("accept");
+    let form = serde_urlencoded::to_string([
+        ("identifier", "sa@contoso.com"),
+        ("kind", "work"),
+        ("password", password),
+        ("next", "/"),
+    ])
+    .expect("form");
+    let (_, _, cookie) = bench
+        .send(
+            Request::post("/api/sign_in")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("accept", "application/json")
+                .body(Body::from(form))
+                .expect("request"),
+        )
+        .await;
+    Setup {
+        bench,
+        state,
+        url,
+        agreement,
+        workspace,
+        sa,
+        password,
+        cookie: cookie.expect("session cookie"),
+        dir,
+    }
+}
