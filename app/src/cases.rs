@@ -35,6 +35,58 @@ pub struct CaseRow {
     pub updated_at: i64,
 }
 
+/// The orders the case list offers; anything else is the default, newest first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseSort {
+    #[default]
+    Newest,
+    Oldest,
+    Updated,
+    Severity,
+    Status,
+    Title,
+}
+
+impl CaseSort {
+    pub const ALL: [CaseSort; 6] = [
+        CaseSort::Newest,
+        CaseSort::Oldest,
+        CaseSort::Updated,
+        CaseSort::Severity,
+        CaseSort::Status,
+        CaseSort::Title,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseSort::Newest => "newest",
+            CaseSort::Oldest => "oldest",
+            CaseSort::Updated => "updated",
+            CaseSort::Severity => "severity",
+            CaseSort::Status => "status",
+            CaseSort::Title => "title",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseSort::Newest => "Newest first",
+            CaseSort::Oldest => "Oldest first",
+            CaseSort::Updated => "Recently updated",
+            CaseSort::Severity => "Severity (A first)",
+            CaseSort::Status => "Status (new first)",
+            CaseSort::Title => "Title (A to Z)",
+        }
+    }
+
+    pub fn parse(value: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value.trim())
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseList {
     pub workspace_id: i64,
@@ -86,6 +138,10 @@ pub struct SupportCase {
     pub events: Vec<CaseEvent>,
     /// The names and addresses of the members it is shared with.
     pub shared_with: Vec<String>,
+    /// The names of the groups it is shared with.
+    pub shared_with_groups: Vec<String>,
+    /// The workspace's groups it can be shared with (id, name), for who may share it.
+    pub share_groups: Vec<(i64, String)>,
     pub total_minutes: i64,
     pub is_opener: bool,
     /// The opener or a workspace administrator: may share it.
@@ -142,7 +198,8 @@ pub async fn open_case(
     Ok(id)
 }
 
-/// One page of the cases the caller may see, filtered ("" = any) and searched by title.
+/// One page of the cases the caller may see, filtered ("" = any), searched by title and sorted
+/// (`CaseSort`; absent = newest first).
 #[server(endpoint = "list_cases")]
 pub async fn list_cases(
     workspace_id: i64,
@@ -151,6 +208,7 @@ pub async fn list_cases(
     mine: bool,
     search: String,
     page: i64,
+    #[server(default)] sort: String,
 ) -> Result<CaseList, AppError> {
     let (caller, state, scope, _) = guard(workspace_id).await?;
     repo::list(
@@ -163,6 +221,7 @@ pub async fn list_cases(
             mine,
             search: search.chars().take(200).collect(),
             page: page.max(1),
+            sort: CaseSort::parse(&sort),
         },
     )
     .await
@@ -214,6 +273,25 @@ pub async fn record_case_time(
     repo::record_time(&state, &caller, &scope, case_id, &minutes, &note, &ip).await?;
     leptos_axum::redirect(&format!(
         "/workspaces/{workspace_id}/cases/{case_id}?done=time"
+    ));
+    Ok(())
+}
+
+/// Shares a case with a group of the same workspace (its opener or an administrator).
+#[server(endpoint = "share_case_with_group")]
+pub async fn share_case_with_group(
+    workspace_id: i64,
+    case_id: i64,
+    group_id: String,
+) -> Result<(), AppError> {
+    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    let group_id = group_id
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::field("group_id", "Choose a group."))?;
+    repo::share_group(&state, &caller, &scope, case_id, group_id, &ip).await?;
+    leptos_axum::redirect(&format!(
+        "/workspaces/{workspace_id}/cases/{case_id}?done=shared"
     ));
     Ok(())
 }

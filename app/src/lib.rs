@@ -8,6 +8,7 @@ pub mod audit;
 pub mod cases;
 pub mod components;
 pub mod error;
+pub mod groups;
 pub mod invitations;
 #[cfg(feature = "ssr")]
 pub mod mail;
@@ -130,6 +131,11 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=path!("/workspaces/:id/cases/:case")
                     view=cases::pages::CasePage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/workspaces/:id/groups")
+                    view=groups::pages::GroupsPage
                     ssr=SsrMode::Async
                 />
                 <Route

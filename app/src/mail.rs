@@ -53,6 +53,47 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Queues the same message to many addresses with multi-row inserts (a case's watchers, a
+/// group), in the caller's transaction.
+pub async fn enqueue_many(
+    tx: &mut Transaction<'static, Any>,
+    to: &[String],
+    subject: &str,
+    body: &str,
+) -> sqlx::Result<()> {
+    use crate::state::Cell;
+    let now = now();
+    let rows = to
+        .iter()
+        .map(|address| {
+            vec![
+                Cell::Text(address.clone()),
+                Cell::Text(subject.to_owned()),
+                Cell::Text(body.to_owned()),
+                Cell::Int(0),
+                Cell::Int(now),
+                Cell::Int(now),
+                Cell::Int(now),
+            ]
+        })
+        .collect();
+    crate::state::insert_rows(
+        tx,
+        "outbox",
+        &[
+            "to_address",
+            "subject",
+            "body",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
+    .await
+}
+
 /// `Services Hub <no-reply@HOST>`, HOST being the public base URL's host (`localhost` when the
 /// URL has none usable), so replies and SPF point at the installation's own name.
 pub fn from_address(base_url: &str) -> String {

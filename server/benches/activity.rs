@@ -148,10 +148,12 @@ async fn main() {
     for sql in [
         "DELETE FROM case_counts".to_owned(),
         "DELETE FROM case_months".to_owned(),
-        "INSERT INTO case_counts (workspace_id, status, severity, n) \
-         SELECT workspace_id, status, severity, COUNT(*) FROM cases \
-         GROUP BY workspace_id, status, severity"
-            .to_owned(),
+        format!(
+            "INSERT INTO case_counts (workspace_id, month, status, severity, n) \
+             SELECT workspace_id, {0}, status, severity, COUNT(*) FROM cases \
+             GROUP BY workspace_id, {0}, status, severity",
+            month("opened_at")
+        ),
         format!(
             "INSERT INTO case_months (workspace_id, month, opened, closed) \
              SELECT workspace_id, month, CAST(SUM(opened) AS BIGINT), CAST(SUM(closed) AS BIGINT) \

@@ -199,6 +199,25 @@ async fn random_cases(app: &TestApp, w: &World) {
             .await;
             assert_eq!(response.status, 200, "{}", response.body);
         }
+        // Some closed cases are reopened, and some of those closed again: each still counts
+        // once as closed, in the month of its last closing.
+        if moves == 3 {
+            let again = if i % 2 == 0 { 2 } else { 1 };
+            for status in ["in_progress", "closed"].into_iter().take(again) {
+                let response = call(
+                    app,
+                    "set_case_status",
+                    staff[k],
+                    &[
+                        ("workspace_id", workspaces[k].to_string()),
+                        ("case_id", case.to_string()),
+                        ("status", status.to_owned()),
+                    ],
+                )
+                .await;
+                assert_eq!(response.status, 200, "{}", response.body);
+            }
+        }
         if rng.next(2) == 0 {
             let response = call(
                 app,
@@ -594,3 +613,68 @@ on_both_engines!(the_page_renders_the_chart_and_the_nav_links_to_it, |app| {
         home.body
     );
 });
+
+on_both_engines!(
+    case_figures_follow_the_range_and_the_feed_hides_unseen_cases,
+    |app| {
+        let w = world(&app).await;
+        random_cases(&app, &w).await;
+        let ws = w.contoso.to_string();
+        let now = activity_ok(&app, &w.sa, &ws).await;
+        let cases = app
+            .count(&format!(
+                "SELECT COUNT(*) FROM cases WHERE workspace_id = {ws}"
+            ))
+            .await;
+        assert!(cases > 0);
+        assert_eq!(sum(&now["by_status"], "n"), cases);
+        // The random data reopened a closed case and closed it again: it counts once as closed.
+        let reclosed = app
+            .count(
+                "SELECT COUNT(*) FROM cases c WHERE c.status = 'closed' AND (SELECT COUNT(*) \
+                 FROM case_events e WHERE e.case_id = c.id AND e.status = 'closed') > 1",
+            )
+            .await;
+        assert!(reclosed > 0, "the data should hold a case closed twice");
+        let closed = app
+            .count("SELECT COUNT(*) FROM cases WHERE closed_at IS NOT NULL")
+            .await;
+        let fabrikam = activity_ok(&app, &w.csam2, &w.fabrikam.to_string()).await;
+        let contoso = activity_ok(&app, &w.sa, "all").await;
+        assert_eq!(
+            sum(&contoso["months"], "closed") + sum(&fabrikam["months"], "closed"),
+            closed
+        );
+        // A range before any case was opened: no case counted, by status, severity or month.
+        let past = activity(&app, &w.sa, &ws, "2024-01-01", "2024-12-31").await;
+        assert_eq!(past.status, 200, "{}", past.body);
+        let past = json(&past);
+        assert_eq!(sum(&past["by_status"], "n"), 0);
+        assert_eq!(sum(&past["by_severity"], "n"), 0);
+        assert_eq!(sum(&past["months"], "opened"), 0);
+
+        // A plain member sees the workspace's figures, but the feed names none of its cases (they
+        // see none of them); the Services Administrator's feed does.
+        let member = activity_ok(&app, &w.one, &ws).await;
+        assert_eq!(sum(&member["by_status"], "n"), cases);
+        let actions = |data: &Value| -> Vec<String> {
+            data["feed"]
+                .as_array()
+                .expect("feed")
+                .iter()
+                .map(|e| e["action"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        assert!(
+            actions(&now).iter().any(|a| a.starts_with("case.")),
+            "{:?}",
+            actions(&now)
+        );
+        assert!(
+            !actions(&member).iter().any(|a| a.starts_with("case.")),
+            "{:?}",
+            actions(&member)
+        );
+        assert!(!member.to_string().contains("Case number"), "{member}");
+    }
+);

@@ -21,6 +21,22 @@ fn hours(value: f64) -> String {
     }
 }
 
+/// What the case figures count: the cases opened in the range's whole months (the aggregates
+/// are kept per month), by their current status and severity.
+fn case_period(total: i64, months: &[crate::activity::MonthCount]) -> String {
+    match (months.first(), months.last()) {
+        (Some(first), Some(last)) if first.month != last.month => format!(
+            "{total} cases opened from {} to {} (whole months), by their current status and severity.",
+            first.month, last.month
+        ),
+        (Some(only), _) => format!(
+            "{total} cases opened in {} (the whole month), by their current status and severity.",
+            only.month
+        ),
+        _ => format!("{total} cases."),
+    }
+}
+
 fn query_string(workspace: &str, from: &str, to: &str) -> String {
     format!(
         "workspace={}&from={}&to={}",
@@ -204,7 +220,7 @@ fn ActivityView(data: Activity) -> impl IntoView {
         }}
 
         <h2>"Support cases"</h2>
-        <p>{format!("{total} cases in all.")}</p>
+        <p>{case_period(total, &data.months)}</p>
         <div class="columns">
             <table class="data">
                 <caption>"Cases by status"</caption>

@@ -84,11 +84,21 @@ pub async fn load(
 ) -> Result<Activity, AppError> {
     let range = DateRange::parse(from, to, today())?;
     let (scopes, workspaces, can_aggregate, selected) = scopes(db, caller, workspace).await?;
-    figures(db, &scopes, &range, workspaces, can_aggregate, selected).await
+    figures(
+        db,
+        caller,
+        &scopes,
+        &range,
+        workspaces,
+        can_aggregate,
+        selected,
+    )
+    .await
 }
 
 pub async fn figures(
     db: &Db,
+    caller: &Caller,
     scopes: &[WorkspaceScope],
     range: &DateRange,
     workspaces: Vec<WorkspaceOption>,
@@ -211,13 +221,19 @@ pub async fn figures(
         });
     }
 
-    // Case counts from the maintained aggregate.
+    // Cases opened in the range's months, by their current status and severity, from the
+    // maintained aggregate.
+    let month_keys = range.months();
+    let (first_month, last_month) = (
+        month_keys.first().cloned().unwrap_or_default(),
+        month_keys.last().cloned().unwrap_or_default(),
+    );
     let sql = format!(
         "SELECT status, severity, CAST(SUM(n) AS BIGINT) AS n FROM case_counts \
-         WHERE workspace_id IN ({}) GROUP BY status, severity",
-        placeholders(1, n)
+         WHERE month >= $1 AND month <= $2 AND workspace_id IN ({}) GROUP BY status, severity",
+        placeholders(3, n)
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query(&sql).bind(&first_month).bind(&last_month);
     for id in &ids {
         query = query.bind(*id);
     }
@@ -245,16 +261,13 @@ pub async fn figures(
     }
 
     // Opened and closed per month of the range.
-    let month_keys = range.months();
     let sql = format!(
         "SELECT month, CAST(SUM(opened) AS BIGINT) AS opened, CAST(SUM(closed) AS BIGINT) AS closed \
          FROM case_months WHERE month >= $1 AND month <= $2 AND workspace_id IN ({}) \
          GROUP BY month",
         placeholders(3, n)
     );
-    let mut query = sqlx::query(&sql)
-        .bind(month_keys.first().cloned().unwrap_or_default())
-        .bind(month_keys.last().cloned().unwrap_or_default());
+    let mut query = sqlx::query(&sql).bind(&first_month).bind(&last_month);
     for id in &ids {
         query = query.bind(*id);
     }
@@ -321,14 +334,34 @@ pub async fn figures(
     }
     let users_joined: i64 = query.fetch_one(db.pool()).await?.try_get("n")?;
 
-    // The latest entries of the workspaces' audit log.
+    // The latest entries of the workspaces' audit log. An entry about a case names it, so it is
+    // listed only to who sees the case: in workspaces where the caller sees every case by role,
+    // all of them; elsewhere those `member_sees`.
+    let all_cases: Vec<i64> = scopes
+        .iter()
+        .filter(|s| crate::cases::repo::sees_all(s) == 1)
+        .map(|s| s.workspace_id)
+        .collect();
     let sql = format!(
-        "SELECT workspace_id, actor_label, action, detail, created_at FROM audit_log \
-         WHERE workspace_id IN ({}) ORDER BY created_at DESC, id DESC LIMIT {FEED_SIZE}",
-        placeholders(1, n)
+        "SELECT al.workspace_id, al.actor_label, al.action, al.detail, al.created_at \
+         FROM audit_log al WHERE al.workspace_id IN ({}) AND (al.object_type <> 'case' \
+           OR {} \
+           OR EXISTS (SELECT 1 FROM cases c WHERE c.id = al.object_id \
+             AND c.workspace_id = al.workspace_id AND {})) \
+         ORDER BY al.created_at DESC, al.id DESC LIMIT {FEED_SIZE}",
+        placeholders(2, n),
+        if all_cases.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!(
+                "al.workspace_id IN ({})",
+                placeholders(2 + n, all_cases.len())
+            )
+        },
+        crate::cases::repo::member_sees("$1")
     );
-    let mut query = sqlx::query(&sql);
-    for id in &ids {
+    let mut query = sqlx::query(&sql).bind(caller.account_id);
+    for id in ids.iter().chain(&all_cases) {
         query = query.bind(*id);
     }
     let feed = query

@@ -34,6 +34,34 @@ pub struct Entry<'a> {
     pub ip: &'a str,
 }
 
+impl<'a> Entry<'a> {
+    /// An action of a signed-in account on an object of one workspace (cases, members, groups):
+    /// the workspace, its agreement and organization come from the guard's scope.
+    pub fn in_workspace(
+        caller: &'a crate::accounts::session::Caller,
+        scope: &WorkspaceScope,
+        action: &'a str,
+        object: (&'a str, i64),
+        detail: String,
+        ip: &'a str,
+    ) -> Self {
+        Entry {
+            actor: Actor::Account {
+                id: caller.account_id,
+                label: &caller.display_name,
+            },
+            action,
+            object_type: object.0,
+            object_id: Some(object.1),
+            organization_id: Some(scope.organization_id),
+            agreement_id: Some(scope.agreement_id),
+            workspace_id: Some(scope.workspace_id),
+            detail,
+            ip,
+        }
+    }
+}
+
 /// Written inside the transaction of the action itself, so the log never disagrees with it.
 pub async fn record(tx: &mut Transaction<'static, Any>, entry: Entry<'_>) -> sqlx::Result<()> {
     let (actor_id, actor_label) = match entry.actor {

@@ -4,8 +4,9 @@
 
 use crate::{
     cases::{
-        case_detail, list_cases, AddCaseNote, CaseList, CaseStatus, ContactMethod, EventKind,
-        OpenCase, RecordCaseTime, SetCaseStatus, Severity, ShareCase, SupportCase,
+        case_detail, list_cases, AddCaseNote, CaseList, CaseSort, CaseStatus, ContactMethod,
+        EventKind, OpenCase, RecordCaseTime, SetCaseStatus, Severity, ShareCase,
+        ShareCaseWithGroup, SupportCase,
     },
     components::{
         banner_message, field_messages, format_date, format_date_time, ErrorBanner, ErrorNotice,
@@ -66,10 +67,11 @@ pub fn CasesPage() -> impl IntoView {
             q.get("page")
                 .and_then(|p| p.parse::<i64>().ok())
                 .unwrap_or(1),
+            q.get("sort").unwrap_or_default(),
         )
     };
-    let list = Resource::new(params, |(id, status, severity, mine, q, page)| {
-        list_cases(id, status, severity, mine, q, page)
+    let list = Resource::new(params, |(id, status, severity, mine, q, page, sort)| {
+        list_cases(id, status, severity, mine, q, page, sort)
     });
     view! {
         <RequireUser>
@@ -87,29 +89,54 @@ pub fn CasesPage() -> impl IntoView {
     }
 }
 
-fn list_link(ws: i64, status: &str, severity: &str, mine: bool, q: &str, page: i64) -> String {
-    format!(
-        "/workspaces/{ws}/cases?status={}&severity={}&mine={}&q={}&page={page}",
-        urlencoding::encode(status),
-        urlencoding::encode(severity),
-        if mine { "1" } else { "0" },
-        urlencoding::encode(q)
-    )
+/// The list's filters as the page's query string reads them.
+struct ListQuery {
+    status: String,
+    severity: String,
+    mine: bool,
+    q: String,
+    sort: CaseSort,
+}
+
+impl ListQuery {
+    fn link(&self, ws: i64, page: i64) -> String {
+        format!(
+            "/workspaces/{ws}/cases?status={}&severity={}&mine={}&q={}&sort={}&page={page}",
+            urlencoding::encode(&self.status),
+            urlencoding::encode(&self.severity),
+            if self.mine { "1" } else { "0" },
+            urlencoding::encode(&self.q),
+            self.sort.as_str()
+        )
+    }
 }
 
 #[component]
 fn CasesView(data: CaseList, open: ServerAction<OpenCase>) -> impl IntoView {
     let ws = data.workspace_id;
     let query = use_query_map();
-    let status = query.read_untracked().get("status").unwrap_or_default();
-    let severity = query.read_untracked().get("severity").unwrap_or_default();
-    let mine = query.read_untracked().get("mine").is_some_and(|m| m == "1");
-    let q = query.read_untracked().get("q").unwrap_or_default();
+    let filters = {
+        let query = query.read_untracked();
+        ListQuery {
+            status: query.get("status").unwrap_or_default(),
+            severity: query.get("severity").unwrap_or_default(),
+            mine: query.get("mine").is_some_and(|m| m == "1"),
+            q: query.get("q").unwrap_or_default(),
+            sort: CaseSort::parse(&query.get("sort").unwrap_or_default()),
+        }
+    };
     let last_page = ((data.total + data.page_size - 1) / data.page_size).max(1);
     let (prev, next) = (
-        (data.page > 1).then(|| list_link(ws, &status, &severity, mine, &q, data.page - 1)),
-        (data.page < last_page).then(|| list_link(ws, &status, &severity, mine, &q, data.page + 1)),
+        (data.page > 1).then(|| filters.link(ws, data.page - 1)),
+        (data.page < last_page).then(|| filters.link(ws, data.page + 1)),
     );
+    let ListQuery {
+        status,
+        severity,
+        mine,
+        q,
+        sort,
+    } = filters;
     view! {
         <p class="breadcrumb">
             <A href=format!("/workspaces/{ws}")>{data.workspace_name.clone()}</A>
@@ -148,6 +175,17 @@ fn CasesView(data: CaseList, open: ServerAction<OpenCase>) -> impl IntoView {
                 <label for="field-filter-mine">"Only cases I opened"</label>
             </div>
             <TextField label="Search titles" name="q" form="filter" input_type="search" value=q.clone() error=no_error() />
+            <SelectField
+                label="Sort by"
+                name="sort"
+                form="filter"
+                options=CaseSort::ALL
+                    .into_iter()
+                    .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
+                    .collect()
+                selected=sort.as_str()
+                error=no_error()
+            />
             <button type="submit">"Filter"</button>
             <span class="hint">{format!("{} in all", data.total)}</span>
         </form>
@@ -282,6 +320,7 @@ struct CaseActions {
     status: ServerAction<SetCaseStatus>,
     time: ServerAction<RecordCaseTime>,
     share: ServerAction<ShareCase>,
+    share_group: ServerAction<ShareCaseWithGroup>,
 }
 
 impl CaseActions {
@@ -290,6 +329,7 @@ impl CaseActions {
             + self.status.version().get()
             + self.time.version().get()
             + self.share.version().get()
+            + self.share_group.version().get()
     }
 }
 
@@ -309,6 +349,7 @@ pub fn CasePage() -> impl IntoView {
         status: ServerAction::new(),
         time: ServerAction::new(),
         share: ServerAction::new(),
+        share_group: ServerAction::new(),
     };
     let detail = Resource::new(
         move || (id(), case_id(), actions.version()),
@@ -349,10 +390,18 @@ fn CaseView(data: SupportCase, actions: CaseActions) -> impl IntoView {
     let status_error = Signal::derive(move || actions.status.value().get().and_then(Result::err));
     let time_error = Signal::derive(move || actions.time.value().get().and_then(Result::err));
     let share_error = Signal::derive(move || actions.share.value().get().and_then(Result::err));
+    let group_error =
+        Signal::derive(move || actions.share_group.value().get().and_then(Result::err));
     let note_field = field_messages(note_error);
     let status_field = field_messages(status_error);
     let time_field = field_messages(time_error);
     let share_field = field_messages(share_error);
+    let group_field = field_messages(group_error);
+    let share_groups: Vec<(String, String)> = data
+        .share_groups
+        .iter()
+        .map(|(id, name)| (id.to_string(), name.clone()))
+        .collect();
     // What the caller may set the status to: staff any; the opener closes or reopens.
     let choices: Vec<(String, String)> = if data.is_staff {
         status_options(false)
@@ -399,6 +448,8 @@ fn CaseView(data: SupportCase, actions: CaseActions) -> impl IntoView {
             <dd>{data.closed_at.map(format_date_time).unwrap_or_else(|| "—".to_owned())}</dd>
             <dt>"Shared with"</dt>
             <dd>{if data.shared_with.is_empty() { "Nobody".to_owned() } else { data.shared_with.join(", ") }}</dd>
+            <dt>"Shared with groups"</dt>
+            <dd>{if data.shared_with_groups.is_empty() { "None".to_owned() } else { data.shared_with_groups.join(", ") }}</dd>
             <dt>"Time recorded"</dt>
             <dd>{format!("{} minutes", data.total_minutes)}</dd>
         </dl>
@@ -473,6 +524,29 @@ fn CaseView(data: SupportCase, actions: CaseActions) -> impl IntoView {
                     />
                     <button type="submit">"Share"</button>
                 </ActionForm>
+                {if share_groups.is_empty() {
+                    view! {
+                        <p class="hint">"This workspace has no groups; its administrators create them on the Groups page."</p>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <ErrorBanner message=Signal::derive(move || group_error.get().and_then(|e| banner_message(&e, &["group_id"]))) />
+                        <ActionForm action=actions.share_group attr:class="stack">
+                            {hidden()}
+                            <SelectField
+                                label="Or share with a group of this workspace"
+                                name="group_id"
+                                form="share"
+                                options=share_groups
+                                selected=""
+                                error=group_field("group_id")
+                            />
+                            <button type="submit">"Share with the group"</button>
+                        </ActionForm>
+                    }
+                        .into_any()
+                }}
             </section>
         })}
         {data.is_staff.then(|| view! {

@@ -5,10 +5,10 @@
 
 use crate::{
     accounts::{session::Caller, types::EmailAddress},
-    audit::repo::{self as audit, Actor, Entry},
+    audit::repo::{self as audit, Entry},
     cases::{
-        CaseDescription, CaseEvent, CaseList, CaseRow, CaseStatus, CaseTitle, ContactMethod,
-        EventKind, Severity, SupportCase, MAX_MINUTES, PAGE_SIZE,
+        CaseDescription, CaseEvent, CaseList, CaseRow, CaseSort, CaseStatus, CaseTitle,
+        ContactMethod, EventKind, Severity, SupportCase, MAX_MINUTES, PAGE_SIZE,
     },
     error::{AppError, FieldErrors},
     state::{now, AppState, Db},
@@ -18,20 +18,34 @@ use sqlx::{any::AnyRow, Any, Row, Transaction};
 
 type Tx = Transaction<'static, Any>;
 
-/// The visibility of case `c`: $1 the workspace, $2 the caller's account, $3 1 when the caller
-/// sees every case of the workspace by role (its administrators, the agreement's staff). A
-/// member sees the cases they opened, those shared with them, and all of them when they hold
-/// "View all support requests".
-const VISIBLE: &str = "c.workspace_id = $1 AND ($3 = 1 OR c.opened_by = $2 \
-  OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.account_id = $2) \
+/// What a member sees of the workspace's cases, by person rather than by role: the cases they
+/// opened, those shared with them or with a group of theirs, and all of them when they hold
+/// "View all support requests". `account` is the caller's parameter (`$2`, …). Customer
+/// Activity's feed uses it too, so both agree on who sees a case.
+pub fn member_sees(account: &str) -> String {
+    format!(
+        "(c.opened_by = {account} \
+  OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.account_id = {account}) \
+  OR EXISTS (SELECT 1 FROM case_group_shares gs \
+    JOIN group_members gm ON gm.group_id = gs.group_id \
+    WHERE gs.case_id = c.id AND gm.account_id = {account}) \
   OR EXISTS (SELECT 1 FROM memberships vm WHERE vm.workspace_id = c.workspace_id \
-    AND vm.account_id = $2 AND vm.view_all_cases = 1))";
+    AND vm.account_id = {account} AND vm.view_all_cases = 1))"
+    )
+}
+
+/// The visibility of case `c`: $1 the workspace, $2 the caller's account, $3 1 when the caller
+/// sees every case of the workspace by role (its administrators, the agreement's staff),
+/// otherwise what `member_sees`.
+static VISIBLE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("c.workspace_id = $1 AND ($3 = 1 OR {})", member_sees("$2"))
+});
 
 /// The highest page number a request may ask for (keeps the offset far from overflow).
 const MAX_PAGE: i64 = 1_000_000;
 
 /// 1 when the caller's role shows them every case of the workspace.
-fn sees_all(scope: &WorkspaceScope) -> i64 {
+pub fn sees_all(scope: &WorkspaceScope) -> i64 {
     i64::from(scope.is_workspace_admin || scope.is_services_admin || scope.is_staff)
 }
 
@@ -92,6 +106,24 @@ pub struct Filter {
     pub mine: bool,
     pub search: String,
     pub page: i64,
+    pub sort: CaseSort,
+}
+
+/// The ORDER BY of each sort (a fixed list: nothing from the request reaches the SQL); the id
+/// last keeps pages stable.
+fn order_by(sort: CaseSort) -> &'static str {
+    match sort {
+        CaseSort::Newest => "c.opened_at DESC, c.id DESC",
+        CaseSort::Oldest => "c.opened_at, c.id",
+        CaseSort::Updated => "c.updated_at DESC, c.id DESC",
+        CaseSort::Severity => "c.severity, c.opened_at DESC, c.id DESC",
+        CaseSort::Status => {
+            "CASE c.status WHEN 'new' THEN 0 WHEN 'in_progress' THEN 1 \
+             WHEN 'waiting_on_customer' THEN 2 WHEN 'resolved' THEN 3 ELSE 4 END, \
+             c.opened_at DESC, c.id DESC"
+        }
+        CaseSort::Title => "LOWER(c.title), c.id",
+    }
 }
 
 /// `%text%` with LIKE's own wildcards escaped, lower-cased (as Manage Users does).
@@ -118,9 +150,10 @@ pub async fn list(
     let severity = filter.severity.map(Severity::as_str).unwrap_or_default();
     let mine = i64::from(filter.mine);
     let where_ = format!(
-        "{VISIBLE} AND ($4 = '' OR c.status = $4) AND ($5 = '' OR c.severity = $5) \
+        "{} AND ($4 = '' OR c.status = $4) AND ($5 = '' OR c.severity = $5) \
          AND ($6 = 0 OR c.opened_by = $2) \
-         AND ($7 = '' OR LOWER(c.title) LIKE $7 ESCAPE '\\')"
+         AND ($7 = '' OR LOWER(c.title) LIKE $7 ESCAPE '\\')",
+        VISIBLE.as_str()
     );
     let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM cases c WHERE {where_}"))
         .bind(scope.workspace_id)
@@ -139,7 +172,8 @@ pub async fn list(
         "SELECT c.id, c.title, c.severity, c.status, c.product_area, c.opened_at, c.updated_at, \
            a.display_name AS opened_by \
          FROM cases c JOIN accounts a ON a.id = c.opened_by WHERE {where_} \
-         ORDER BY c.opened_at DESC, c.id DESC LIMIT $8 OFFSET $9"
+         ORDER BY {} LIMIT $8 OFFSET $9",
+        order_by(filter.sort)
     ))
     .bind(scope.workspace_id)
     .bind(caller.account_id)
@@ -192,6 +226,8 @@ struct Visible {
     severity: String,
     opened_by: i64,
     status: CaseStatus,
+    opened_at: i64,
+    closed_at: Option<i64>,
 }
 
 async fn visible(
@@ -201,8 +237,9 @@ async fn visible(
     case_id: i64,
 ) -> Result<Visible, AppError> {
     let row = sqlx::query(&format!(
-        "SELECT c.title, c.severity, c.opened_by, c.status FROM cases c \
-         WHERE c.id = $4 AND {VISIBLE}"
+        "SELECT c.title, c.severity, c.opened_by, c.status, c.opened_at, c.closed_at \
+         FROM cases c WHERE c.id = $4 AND {}",
+        VISIBLE.as_str()
     ))
     .bind(scope.workspace_id)
     .bind(caller.account_id)
@@ -216,6 +253,8 @@ async fn visible(
         severity: row.try_get("severity")?,
         opened_by: row.try_get("opened_by")?,
         status: status_of(&row)?,
+        opened_at: row.try_get("opened_at")?,
+        closed_at: row.try_get("closed_at")?,
     })
 }
 
@@ -229,7 +268,8 @@ pub async fn detail(
         "SELECT c.id, c.title, c.description, c.severity, c.product_area, c.contact_method, \
            c.status, c.opened_by AS opener_id, c.opened_at, c.closed_at, \
            a.display_name AS opened_by \
-         FROM cases c JOIN accounts a ON a.id = c.opened_by WHERE c.id = $4 AND {VISIBLE}"
+         FROM cases c JOIN accounts a ON a.id = c.opened_by WHERE c.id = $4 AND {}",
+        VISIBLE.as_str()
     ))
     .bind(scope.workspace_id)
     .bind(caller.account_id)
@@ -284,9 +324,25 @@ pub async fn detail(
         ))
     })
     .collect::<Result<Vec<_>, _>>()?;
+    let shared_with_groups = sqlx::query(
+        "SELECT g.name FROM case_group_shares s JOIN workspace_groups g ON g.id = s.group_id \
+         WHERE s.case_id = $1 ORDER BY g.name_canonical, g.id",
+    )
+    .bind(case_id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| r.try_get::<String, _>("name").map_err(AppError::from))
+    .collect::<Result<Vec<_>, _>>()?;
     let total_minutes = events.iter().filter_map(|e| e.minutes).sum();
     let opener: i64 = row.try_get("opener_id")?;
     let is_opener = opener == caller.account_id;
+    let can_share = is_opener || is_admin(scope);
+    let share_groups = if can_share {
+        crate::groups::repo::names(db, scope.workspace_id).await?
+    } else {
+        Vec::new()
+    };
     Ok(SupportCase {
         workspace_id: scope.workspace_id,
         workspace_name: scope.workspace_name.clone(),
@@ -303,9 +359,11 @@ pub async fn detail(
         closed_at: row.try_get("closed_at")?,
         events,
         shared_with,
+        shared_with_groups,
+        share_groups,
         total_minutes,
         is_opener,
-        can_share: is_opener || is_admin(scope),
+        can_share,
         is_staff: scope.is_staff,
     })
 }
@@ -318,29 +376,18 @@ fn entry<'a>(
     detail: String,
     ip: &'a str,
 ) -> Entry<'a> {
-    Entry {
-        actor: Actor::Account {
-            id: caller.account_id,
-            label: &caller.display_name,
-        },
-        action,
-        object_type: "case",
-        object_id: Some(case_id),
-        organization_id: Some(scope.organization_id),
-        agreement_id: Some(scope.agreement_id),
-        workspace_id: Some(scope.workspace_id),
-        detail,
-        ip,
-    }
+    Entry::in_workspace(caller, scope, action, ("case", case_id), detail, ip)
 }
 
-/// The notification addresses of everyone involved in a case (its opener and the members it is
-/// shared with), but `except`.
+/// The notification addresses of everyone involved in a case (its opener and its watchers: the
+/// members it is shared with, alone or through a group), but `except`.
 async fn involved(tx: &mut Tx, case_id: i64, except: i64) -> Result<Vec<String>, AppError> {
     let rows = sqlx::query(
         "SELECT COALESCE(a.notification_email, a.email) AS address FROM accounts a \
          WHERE a.id <> $2 AND (a.id = (SELECT c.opened_by FROM cases c WHERE c.id = $1) \
-           OR a.id IN (SELECT s.account_id FROM case_shares s WHERE s.case_id = $1)) \
+           OR a.id IN (SELECT s.account_id FROM case_shares s WHERE s.case_id = $1) \
+           OR a.id IN (SELECT gm.account_id FROM case_group_shares gs \
+             JOIN group_members gm ON gm.group_id = gs.group_id WHERE gs.case_id = $1)) \
          ORDER BY a.id",
     )
     .bind(case_id)
@@ -361,10 +408,7 @@ fn case_link(state: &AppState, scope: &WorkspaceScope, case_id: i64) -> String {
 }
 
 async fn mail_all(tx: &mut Tx, to: &[String], subject: &str, body: &str) -> Result<(), AppError> {
-    for address in to {
-        crate::mail::enqueue(tx, address, subject, body).await?;
-    }
-    Ok(())
+    Ok(crate::mail::enqueue_many(tx, to, subject, body).await?)
 }
 
 /// The calendar month (UTC) of a Unix time, as `case_months` keys it: 'YYYY-MM'.
@@ -374,20 +418,24 @@ pub fn month_of(at: i64) -> String {
         .unwrap_or_else(|_| "1970-01".to_owned())
 }
 
-/// Adds `delta` to the count of cases of one status and severity (Customer Activity), inside
-/// the transaction of the case change itself.
+/// Adds `delta` to the count of cases opened in the month of `opened_at` with one status and
+/// severity (Customer Activity), inside the transaction of the case change itself.
 async fn bump_count(
     tx: &mut Tx,
     workspace_id: i64,
+    opened_at: i64,
     status: CaseStatus,
     severity: &str,
     delta: i64,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO case_counts (workspace_id, status, severity, n) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (workspace_id, status, severity) DO UPDATE SET n = case_counts.n + excluded.n",
+        "INSERT INTO case_counts (workspace_id, month, status, severity, n) \
+         VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (workspace_id, month, status, severity) \
+         DO UPDATE SET n = case_counts.n + excluded.n",
     )
     .bind(workspace_id)
+    .bind(month_of(opened_at))
     .bind(status.as_str())
     .bind(severity)
     .bind(delta)
@@ -456,6 +504,7 @@ pub async fn open(
     bump_count(
         &mut tx,
         scope.workspace_id,
+        now,
         CaseStatus::New,
         input.severity.as_str(),
         1,
@@ -619,10 +668,16 @@ pub async fn set_status(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    bump_count(&mut tx, scope.workspace_id, case.status, &case.severity, -1).await?;
-    bump_count(&mut tx, scope.workspace_id, status, &case.severity, 1).await?;
+    let (ws, opened) = (scope.workspace_id, case.opened_at);
+    bump_count(&mut tx, ws, opened, case.status, &case.severity, -1).await?;
+    bump_count(&mut tx, ws, opened, status, &case.severity, 1).await?;
+    // A case counts as closed once, in the month of its current closing: reopening takes it
+    // out of the month it was closed in.
+    if let Some(closed_at) = case.closed_at.filter(|_| case.status == CaseStatus::Closed) {
+        bump_month(&mut tx, ws, closed_at, 0, -1).await?;
+    }
     if status == CaseStatus::Closed {
-        bump_month(&mut tx, scope.workspace_id, now, 0, 1).await?;
+        bump_month(&mut tx, ws, now, 0, 1).await?;
     }
     let text = format!("{} → {}", case.status.label(), status.label());
     insert_event(
@@ -741,13 +796,7 @@ pub async fn share(
 ) -> Result<(), AppError> {
     let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
     let mut tx = state.db.begin_write().await?;
-    let case = visible(&mut tx, scope, caller, case_id).await?;
-    if !(case.opened_by == caller.account_id || is_admin(scope)) {
-        tracing::info!(account = caller.account_id, case_id, "refused: share");
-        return Err(AppError::Forbidden(
-            "Only the case's opener or the workspace's administrators can share it.".to_owned(),
-        ));
-    }
+    let case = shareable(&mut tx, scope, caller, case_id).await?;
     let member = sqlx::query(
         "SELECT a.id, COALESCE(a.notification_email, a.email) AS address \
          FROM memberships m JOIN accounts a ON a.id = m.account_id \
@@ -808,6 +857,93 @@ pub async fn share(
         case_link(state, scope, case_id)
     );
     crate::mail::enqueue(&mut tx, &address, &subject, &body).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The case, if the caller may share it: its opener or the workspace's administrators.
+async fn shareable(
+    tx: &mut Tx,
+    scope: &WorkspaceScope,
+    caller: &Caller,
+    case_id: i64,
+) -> Result<Visible, AppError> {
+    let case = visible(tx, scope, caller, case_id).await?;
+    if !(case.opened_by == caller.account_id || is_admin(scope)) {
+        tracing::info!(account = caller.account_id, case_id, "refused: share");
+        return Err(AppError::Forbidden(
+            "Only the case's opener or the workspace's administrators can share it.".to_owned(),
+        ));
+    }
+    Ok(case)
+}
+
+/// Shares a case with a group of its workspace; the group's members (but the caller) are told.
+pub async fn share_group(
+    state: &AppState,
+    caller: &Caller,
+    scope: &WorkspaceScope,
+    case_id: i64,
+    group_id: i64,
+    ip: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let case = shareable(&mut tx, scope, caller, case_id).await?;
+    // A group of another workspace is refused like one that does not exist.
+    let name = crate::groups::repo::name_of(&mut tx, scope.workspace_id, group_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound => AppError::field("group_id", "Choose a group of this workspace."),
+            other => other,
+        })?;
+    let added = sqlx::query(
+        "INSERT INTO case_group_shares (case_id, group_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(case_id)
+    .bind(group_id)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if added == 0 {
+        return Err(AppError::field(
+            "group_id",
+            "The case is already shared with that group.",
+        ));
+    }
+    audit::record(
+        &mut tx,
+        entry(
+            caller,
+            scope,
+            "case.share",
+            case_id,
+            format!("Case {case_id}: shared with the group {name}"),
+            ip,
+        ),
+    )
+    .await?;
+    let to: Vec<String> = sqlx::query(
+        "SELECT COALESCE(a.notification_email, a.email) AS address \
+         FROM group_members gm JOIN accounts a ON a.id = gm.account_id \
+         WHERE gm.group_id = $1 AND a.id <> $2 ORDER BY a.id",
+    )
+    .bind(group_id)
+    .bind(caller.account_id)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<String, _>("address").map_err(AppError::from))
+    .collect::<Result<_, _>>()?;
+    let subject = format!("Case {case_id} was shared with your group: {}", case.title);
+    let body = format!(
+        "{} shared support case {case_id} ({}) with the group \"{name}\".\n\nSee the case: {}\n",
+        caller.display_name,
+        case.title,
+        case_link(state, scope, case_id)
+    );
+    mail_all(&mut tx, &to, &subject, &body).await?;
     tx.commit().await?;
     Ok(())
 }

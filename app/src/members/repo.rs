@@ -4,7 +4,7 @@
 
 use crate::{
     accounts::{session::Caller, types::AccountKind},
-    audit::repo::{self as audit, Actor, Entry},
+    audit::repo::{self as audit, Entry},
     error::AppError,
     invitations::repo as invitations,
     members::{RowKind, SortKey, UserPage, UserRow, UserStatus, PAGE_SIZE},
@@ -168,20 +168,14 @@ fn entry<'a>(
     detail: String,
     ip: &'a str,
 ) -> Entry<'a> {
-    Entry {
-        actor: Actor::Account {
-            id: caller.account_id,
-            label: &caller.display_name,
-        },
+    Entry::in_workspace(
+        caller,
+        scope,
         action,
-        object_type: "membership",
-        object_id: Some(membership_id),
-        organization_id: Some(scope.organization_id),
-        agreement_id: Some(scope.agreement_id),
-        workspace_id: Some(scope.workspace_id),
+        ("membership", membership_id),
         detail,
         ip,
-    }
+    )
 }
 
 /// The member's address, if the membership belongs to this workspace.
@@ -278,6 +272,7 @@ pub async fn remove(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let (email, _) = member_email(&mut tx, scope, membership_id).await?;
+    crate::groups::repo::forget_member(&mut tx, scope.workspace_id, membership_id).await?;
     sqlx::query("DELETE FROM memberships WHERE id = $1 AND workspace_id = $2")
         .bind(membership_id)
         .bind(scope.workspace_id)

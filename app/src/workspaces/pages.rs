@@ -102,7 +102,10 @@ fn WorkspaceView(home: WorkspaceOverview, mine: Option<WorkspaceList>) -> impl I
         <nav aria-label="Workspace tools" class="actions">
             {home
                 .can_manage_members
-                .then(|| view! { <A href=format!("/workspaces/{id}/users")>"Manage Users"</A> })}
+                .then(|| view! {
+                    <A href=format!("/workspaces/{id}/users")>"Manage Users"</A>
+                    <A href=format!("/workspaces/{id}/groups")>"Groups"</A>
+                })}
             <A href=format!("/workspaces/{id}/cases")>"Support cases"</A>
             <A href=format!("/activity?workspace={id}")>"Customer Activity"</A>
             {home

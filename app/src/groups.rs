@@ -1,0 +1,158 @@
+//! Groups of a workspace's members (DESIGN "Support cases": a case is shared with "a named member
+//! or a group of the same workspace"). Its administrators (Workspace and Services Administrators)
+//! create and delete groups and choose their members, who must be members of the workspace; a
+//! case shared with a group is seen by whoever is in the group at the time.
+
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod repo;
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::workspaces::access::{require, Authorized, Permission};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The most groups one workspace holds (the page lists them all).
+pub const MAX_GROUPS: i64 = 100;
+
+/// A group's name: 1 to 100 characters, no control characters; unique in its workspace
+/// whatever its letter case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupName(String);
+
+impl GroupName {
+    pub const MAX_LEN: usize = 100;
+
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let name = input.trim();
+        if name.is_empty() {
+            return Err("Enter a name for the group.".to_owned());
+        }
+        if name.chars().count() > Self::MAX_LEN {
+            return Err(format!(
+                "A group name has at most {} characters.",
+                Self::MAX_LEN
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err("A group name cannot contain control characters.".to_owned());
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form the uniqueness check compares.
+    pub fn canonical(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMember {
+    pub account_id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: i64,
+    pub name: String,
+    pub members: Vec<GroupMember>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupList {
+    pub workspace_id: i64,
+    pub workspace_name: String,
+    pub groups: Vec<Group>,
+}
+
+/// The workspace's groups with their members (its administrators).
+#[server(endpoint = "list_groups")]
+pub async fn list_groups(workspace_id: i64) -> Result<GroupList, AppError> {
+    let Authorized { state, scope, .. } = require(workspace_id, Permission::ManageMembers).await?;
+    repo::list(&state.db, &scope).await
+}
+
+#[server(endpoint = "create_group")]
+pub async fn create_group(workspace_id: i64, name: String) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
+    let name = GroupName::parse(&name).map_err(|m| AppError::field("name", m))?;
+    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    repo::create(&state.db, &caller, &scope, &name, &ip).await?;
+    leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=created"));
+    Ok(())
+}
+
+#[server(endpoint = "delete_group")]
+pub async fn delete_group(workspace_id: i64, group_id: i64) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
+    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    repo::delete(&state.db, &caller, &scope, group_id, &ip).await?;
+    leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=deleted"));
+    Ok(())
+}
+
+/// Adds a member of the workspace, named by their email address, to one of its groups.
+#[server(endpoint = "add_group_member")]
+pub async fn add_group_member(
+    workspace_id: i64,
+    group_id: i64,
+    email: String,
+) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
+    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    repo::add_member(&state.db, &caller, &scope, group_id, &email, &ip).await?;
+    leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=added"));
+    Ok(())
+}
+
+#[server(endpoint = "remove_group_member")]
+pub async fn remove_group_member(
+    workspace_id: i64,
+    group_id: i64,
+    account_id: i64,
+) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+    } = require(workspace_id, Permission::ManageMembers).await?;
+    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    repo::remove_member(&state.db, &caller, &scope, group_id, account_id, &ip).await?;
+    leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=removed"));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_names() {
+        assert!(GroupName::parse("  ").is_err());
+        assert!(GroupName::parse(&"g".repeat(101)).is_err());
+        assert!(GroupName::parse("a\u{7}b").is_err());
+        let name = GroupName::parse(" Network Team ").expect("name");
+        assert_eq!(name.as_str(), "Network Team");
+        assert_eq!(name.canonical(), "network team");
+    }
+}
