@@ -161,6 +161,28 @@ pub enum Cell {
     OptInt(Option<i64>),
 }
 
+/// Links two rows in a link table (`table (columns[0], columns[1], created_at)`, whose key is the
+/// pair) unless they are linked already: true when this call added the link. `table` and
+/// `columns` are constants of the caller, never input.
+pub async fn link(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    columns: [&str; 2],
+    pair: (i64, i64),
+) -> Result<bool, sqlx::Error> {
+    let added = sqlx::query(&format!(
+        "INSERT INTO {table} ({}, {}, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        columns[0], columns[1]
+    ))
+    .bind(pair.0)
+    .bind(pair.1)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(added == 1)
+}
+
 /// Inserts many rows with multi-row `INSERT … VALUES (…), (…)` statements of a few thousand
 /// parameters each (both engines' limits are far above), instead of one statement per row.
 pub async fn insert_rows(

@@ -11,7 +11,7 @@ use crate::{
         ContactMethod, EventKind, Severity, SupportCase, MAX_MINUTES, PAGE_SIZE,
     },
     error::{AppError, FieldErrors},
-    state::{now, AppState, Db},
+    state::{link, now, AppState, Db},
     workspaces::access::WorkspaceScope,
 };
 use sqlx::{any::AnyRow, Any, Row, Transaction};
@@ -797,41 +797,27 @@ pub async fn share(
     let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
     let mut tx = state.db.begin_write().await?;
     let case = shareable(&mut tx, scope, caller, case_id).await?;
-    let member = sqlx::query(
-        "SELECT a.id, COALESCE(a.notification_email, a.email) AS address \
-         FROM memberships m JOIN accounts a ON a.id = m.account_id \
-         WHERE m.workspace_id = $1 AND a.email_canonical = $2 ORDER BY a.id",
+    let (account, address) = crate::members::repo::by_email(
+        &mut tx,
+        scope.workspace_id,
+        &email,
+        "A case can be shared only with members of its workspace.",
     )
-    .bind(scope.workspace_id)
-    .bind(email.canonical())
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| {
-        AppError::field(
-            "email",
-            "No member of this workspace has that address. A case can be shared only with \
-             members of its workspace.",
-        )
-    })?;
-    let account: i64 = member.try_get("id")?;
-    let address: String = member.try_get("address")?;
+    .await?;
     if account == case.opened_by {
         return Err(AppError::field(
             "email",
             "That is the case's opener; they already see it.",
         ));
     }
-    let added = sqlx::query(
-        "INSERT INTO case_shares (case_id, account_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT DO NOTHING",
+    if !link(
+        &mut tx,
+        "case_shares",
+        ["case_id", "account_id"],
+        (case_id, account),
     )
-    .bind(case_id)
-    .bind(account)
-    .bind(now())
-    .execute(&mut *tx)
     .await?
-    .rows_affected();
-    if added == 0 {
+    {
         return Err(AppError::field(
             "email",
             "The case is already shared with that member.",
@@ -896,17 +882,14 @@ pub async fn share_group(
             AppError::NotFound => AppError::field("group_id", "Choose a group of this workspace."),
             other => other,
         })?;
-    let added = sqlx::query(
-        "INSERT INTO case_group_shares (case_id, group_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT DO NOTHING",
+    if !link(
+        &mut tx,
+        "case_group_shares",
+        ["case_id", "group_id"],
+        (case_id, group_id),
     )
-    .bind(case_id)
-    .bind(group_id)
-    .bind(now())
-    .execute(&mut *tx)
     .await?
-    .rows_affected();
-    if added == 0 {
+    {
         return Err(AppError::field(
             "group_id",
             "The case is already shared with that group.",

@@ -6,7 +6,7 @@ use crate::{
     audit::repo::{self as audit, Entry},
     error::AppError,
     groups::{Group, GroupList, GroupMember, GroupName, MAX_GROUPS},
-    state::{now, Db},
+    state::{link, now, Db},
     workspaces::access::WorkspaceScope,
 };
 use sqlx::{Any, Row, Transaction};
@@ -170,33 +170,21 @@ pub async fn add_member(
     let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
     let mut tx = db.begin_write().await?;
     let name = name_of(&mut tx, scope.workspace_id, group_id).await?;
-    let account: i64 = sqlx::query(
-        "SELECT a.id FROM memberships m JOIN accounts a ON a.id = m.account_id \
-         WHERE m.workspace_id = $1 AND a.email_canonical = $2 ORDER BY a.id",
+    let (account, _) = crate::members::repo::by_email(
+        &mut tx,
+        scope.workspace_id,
+        &email,
+        "Groups hold members of their workspace only.",
     )
-    .bind(scope.workspace_id)
-    .bind(email.canonical())
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| {
-        AppError::field(
-            "email",
-            "No member of this workspace has that address. Groups hold members of their \
-             workspace only.",
-        )
-    })?
-    .try_get("id")?;
-    let added = sqlx::query(
-        "INSERT INTO group_members (group_id, account_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT DO NOTHING",
+    .await?;
+    if !link(
+        &mut tx,
+        "group_members",
+        ["group_id", "account_id"],
+        (group_id, account),
     )
-    .bind(group_id)
-    .bind(account)
-    .bind(now())
-    .execute(&mut *tx)
     .await?
-    .rows_affected();
-    if added == 0 {
+    {
         return Err(AppError::field(
             "email",
             "That member is already in the group.",

@@ -286,3 +286,30 @@ pub async fn remove(
     tx.commit().await?;
     Ok(())
 }
+
+/// The member of the workspace with this address: (account id, notification address). Anyone
+/// else is a message on the `email` field ending with `why` (a case or a group reaches members of
+/// its workspace only).
+pub async fn by_email(
+    tx: &mut invitations::Tx,
+    workspace_id: i64,
+    email: &crate::accounts::types::EmailAddress,
+    why: &str,
+) -> Result<(i64, String), AppError> {
+    let row = sqlx::query(
+        "SELECT a.id, COALESCE(a.notification_email, a.email) AS address \
+         FROM memberships m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.workspace_id = $1 AND a.email_canonical = $2 ORDER BY a.id",
+    )
+    .bind(workspace_id)
+    .bind(email.canonical())
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| {
+        AppError::field(
+            "email",
+            format!("No member of this workspace has that address. {why}"),
+        )
+    })?;
+    Ok((row.try_get("id")?, row.try_get("address")?))
+}
