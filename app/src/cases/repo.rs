@@ -335,12 +335,15 @@ fn entry<'a>(
 }
 
 /// The notification addresses of everyone involved in a case (its opener and the members it is
-/// shared with), but `except`.
+/// shared with), but `except`, and only while they are members of the case's workspace: someone
+/// removed from it keeps their share row but hears nothing more of the case.
 async fn involved(tx: &mut Tx, case_id: i64, except: i64) -> Result<Vec<String>, AppError> {
     let rows = sqlx::query(
         "SELECT COALESCE(a.notification_email, a.email) AS address FROM accounts a \
          WHERE a.id <> $2 AND (a.id = (SELECT c.opened_by FROM cases c WHERE c.id = $1) \
            OR a.id IN (SELECT s.account_id FROM case_shares s WHERE s.case_id = $1)) \
+           AND EXISTS (SELECT 1 FROM memberships m JOIN cases c ON c.workspace_id = m.workspace_id \
+             WHERE c.id = $1 AND m.account_id = a.id) \
          ORDER BY a.id",
     )
     .bind(case_id)
