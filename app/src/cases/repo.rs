@@ -380,7 +380,8 @@ fn entry<'a>(
 }
 
 /// The notification addresses of everyone involved in a case (its opener and its watchers: the
-/// members it is shared with, alone or through a group), but `except`.
+/// members it is shared with, alone or through a group), but `except`, and only while they are
+/// members of the case's workspace: nobody outside it hears of the case.
 async fn involved(tx: &mut Tx, case_id: i64, except: i64) -> Result<Vec<String>, AppError> {
     let rows = sqlx::query(
         "SELECT COALESCE(a.notification_email, a.email) AS address FROM accounts a \
@@ -388,6 +389,8 @@ async fn involved(tx: &mut Tx, case_id: i64, except: i64) -> Result<Vec<String>,
            OR a.id IN (SELECT s.account_id FROM case_shares s WHERE s.case_id = $1) \
            OR a.id IN (SELECT gm.account_id FROM case_group_shares gs \
              JOIN group_members gm ON gm.group_id = gs.group_id WHERE gs.case_id = $1)) \
+           AND EXISTS (SELECT 1 FROM memberships m JOIN cases c ON c.workspace_id = m.workspace_id \
+             WHERE c.id = $1 AND m.account_id = a.id) \
          ORDER BY a.id",
     )
     .bind(case_id)
