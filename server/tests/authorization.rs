@@ -7,7 +7,8 @@
 //! workspace, ever).
 //!
 //! Adding a function: a `Function` variant, its call in `perform`, its effect in `effect`, and one
-//! line per target in `MATRIX`.
+//! line per target in `MATRIX`. Groups (create, list, members, delete, sharing a case with one)
+//! are here too: each cell also gets a fresh group of workspace A holding the shared member.
 
 mod common;
 
@@ -97,6 +98,17 @@ enum Function {
     RecordDelivery,
     /// GET /activity/export.csv
     ExportCsv,
+    /// share_case_with_group with the cell's group of workspace A.
+    ShareCaseWithGroup,
+    /// share_case_with_group with Finance's group (outside the case's workspace).
+    ShareCaseWithOtherGroup,
+    ListGroups,
+    CreateGroup,
+    /// add_group_member: the unshared member into the cell's group.
+    AddGroupMember,
+    /// remove_group_member: the shared member out of the cell's group.
+    RemoveGroupMember,
+    DeleteGroup,
 }
 
 use Function::*;
@@ -179,6 +191,21 @@ const MATRIX: &[(Function, Target, [Expect; 15])] = &[
     (ExportCsv,        A,       [S303, OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   E404, E404, E404, E404, E404]),
     (ExportCsv,        Own,     [S303, OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   E404, OK,   OK,   OK  ]),
     (ExportCsv,        All,     [S303, OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   E404, OK,   OK,   OK  ]),
+    // Groups: the workspace's administrators manage them (staff and members: 403); a group id of
+    // A named with another workspace the caller administers is missing there (404).
+    (ShareCaseWithGroup,      A,   [E401, OK,   E404, E403, E404, E403, OK,   OK,   E403, E403, E404, E404, E404, E404, E404]),
+    (ShareCaseWithGroup,      Own, [E401, E404, E404, E404, E404, E404, E404, E404, E404, E404, E404, E404, E404, E404, E404]),
+    (ShareCaseWithOtherGroup, A,   [E401, E422, E404, E403, E404, E403, E422, E422, E403, E403, E404, E404, E404, E404, E404]),
+    (ListGroups,       A,       [E401, E403, E403, E403, E403, E403, OK,   OK,   E403, E403, E404, E404, E404, E404, E404]),
+    (ListGroups,       Own,     [E401, E403, E403, E403, E403, E403, OK,   OK,   E403, E403, E403, E404, OK,   OK,   E403]),
+    (CreateGroup,      A,       [E401, E403, E403, E403, E403, E403, OK,   OK,   E403, E403, E404, E404, E404, E404, E404]),
+    (CreateGroup,      Own,     [E401, E403, E403, E403, E403, E403, OK,   OK,   E403, E403, E403, E404, OK,   OK,   E403]),
+    (AddGroupMember,   A,       [E401, E403, E403, E403, E403, E403, OK,   OK,   E403, E403, E404, E404, E404, E404, E404]),
+    (AddGroupMember,   Own,     [E401, E403, E403, E403, E403, E403, E404, E404, E403, E403, E403, E404, E404, E404, E403]),
+    (RemoveGroupMember, A,      [E401, E403, E403, E403, E403, E403, OK,   OK,   E403, E403, E404, E404, E404, E404, E404]),
+    (RemoveGroupMember, Own,    [E401, E403, E403, E403, E403, E403, E404, E404, E403, E403, E403, E404, E404, E404, E403]),
+    (DeleteGroup,      A,       [E401, E403, E403, E403, E403, E403, OK,   OK,   E403, E403, E404, E404, E404, E404, E404]),
+    (DeleteGroup,      Own,     [E401, E403, E403, E403, E403, E403, E404, E404, E403, E403, E403, E404, E404, E404, E403]),
 ];
 
 /// The expectation of one cell.
@@ -266,6 +293,8 @@ struct World {
     a: i64,
     finance: i64,
     fabrikam: i64,
+    /// A group of Finance (holding its member): never usable for A's cases.
+    finance_group: i64,
     cookies: HashMap<Role, String>,
     accounts: HashMap<Role, i64>,
     /// The body of a 404 for a case id that does not exist (every hidden case answers this).
@@ -513,15 +542,33 @@ async fn world(app: &TestApp) -> World {
     )
     .await;
     assert_eq!(missing.status, 404, "{}", missing.body);
+    let finance_group = group(app, finance, "Finance group", fin).await;
     World {
         a,
         finance,
         fabrikam,
+        finance_group,
         cookies,
         accounts,
         not_found: missing.body,
         today,
     }
+}
+
+/// A group of `workspace` holding `member`, made directly in the database (set-up, not a call).
+async fn group(app: &TestApp, workspace: i64, name: &str, member: i64) -> i64 {
+    let id = app
+        .count(&format!(
+            "INSERT INTO workspace_groups (workspace_id, name, name_canonical, created_at) \
+             VALUES ({workspace}, '{name}', '{}', 0) RETURNING id",
+            name.to_lowercase()
+        ))
+        .await;
+    app.exec(&format!(
+        "INSERT INTO group_members (group_id, account_id, created_at) VALUES ({id}, {member}, 0)"
+    ))
+    .await;
+    id
 }
 
 /// A new case in workspace A, opened by `Opener`, shared with `SharedMember`, and shared with
@@ -591,6 +638,9 @@ struct Snapshot {
     counted: i64,
     months: i64,
     memberships: i64,
+    groups: i64,
+    group_members: i64,
+    case_group_shares: i64,
     case_status: String,
     case_closed: i64,
 }
@@ -621,6 +671,9 @@ impl Snapshot {
             counted,
             months,
             memberships,
+            groups,
+            group_members,
+            case_group_shares,
             case_status,
             case_closed
         );
@@ -639,6 +692,9 @@ async fn snapshot(app: &TestApp, case: i64) -> Snapshot {
            (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM case_counts) AS counted, \
            (SELECT CAST(COALESCE(SUM(opened + closed), 0) AS BIGINT) FROM case_months) AS months, \
            (SELECT COUNT(*) FROM memberships) AS memberships, \
+           (SELECT COUNT(*) FROM workspace_groups) AS groups, \
+           (SELECT COUNT(*) FROM group_members) AS group_members, \
+           (SELECT COUNT(*) FROM case_group_shares) AS case_group_shares, \
            (SELECT status FROM cases WHERE id = $1) AS case_status, \
            (SELECT CAST(CASE WHEN closed_at IS NULL THEN 0 ELSE 1 END AS BIGINT) \
               FROM cases WHERE id = $1) AS case_closed",
@@ -658,6 +714,9 @@ async fn snapshot(app: &TestApp, case: i64) -> Snapshot {
         counted: n("counted"),
         months: n("months"),
         memberships: n("memberships"),
+        groups: n("groups"),
+        group_members: n("group_members"),
+        case_group_shares: n("case_group_shares"),
         case_status: row.try_get("case_status").expect("case_status"),
         case_closed: n("case_closed"),
     }
@@ -711,7 +770,30 @@ fn effect(function: Function, role: Role, before: &Snapshot) -> Snapshot {
             after.deliveries += 1;
             after.audit += 1;
         }
-        ListCases | CaseDetail | CustomerActivity | ExportCsv => {}
+        // The group's one member (the shared member, who may not share) is told.
+        ShareCaseWithGroup | ShareCaseWithOtherGroup => {
+            after.case_group_shares += 1;
+            after.audit += 1;
+            after.outbox += 1;
+        }
+        CreateGroup => {
+            after.groups += 1;
+            after.audit += 1;
+        }
+        AddGroupMember => {
+            after.group_members += 1;
+            after.audit += 1;
+        }
+        RemoveGroupMember => {
+            after.group_members -= 1;
+            after.audit += 1;
+        }
+        DeleteGroup => {
+            after.groups -= 1;
+            after.group_members -= 1;
+            after.audit += 1;
+        }
+        ListCases | CaseDetail | CustomerActivity | ExportCsv | ListGroups => {}
     }
     after
 }
@@ -723,7 +805,7 @@ async fn perform(
     role: Role,
     function: Function,
     target: Target,
-    case: i64,
+    (case, group): (i64, i64),
 ) -> TestResponse {
     let cookie = w.cookie(role);
     let case_id = if target == Missing {
@@ -815,6 +897,39 @@ async fn perform(
                 activity_workspace()
             );
             app.get(&path, cookie).await
+        }
+        ShareCaseWithGroup => {
+            let form = on_case(&[("group_id", &group.to_string())]);
+            call(app, "share_case_with_group", cookie, &form).await
+        }
+        ShareCaseWithOtherGroup => {
+            let form = on_case(&[("group_id", &w.finance_group.to_string())]);
+            call(app, "share_case_with_group", cookie, &form).await
+        }
+        ListGroups | CreateGroup | AddGroupMember | RemoveGroupMember | DeleteGroup => {
+            let mut form = vec![("workspace_id", w.workspace(role, target).to_string())];
+            let on_group = [("group_id", group.to_string())];
+            let (name, extra): (&str, Vec<(&str, String)>) = match function {
+                ListGroups => ("list_groups", vec![]),
+                CreateGroup => ("create_group", vec![("name", format!("Created {case}"))]),
+                AddGroupMember => (
+                    "add_group_member",
+                    vec![
+                        on_group[0].clone(),
+                        ("email", "unshared@contoso.com".to_owned()),
+                    ],
+                ),
+                RemoveGroupMember => (
+                    "remove_group_member",
+                    vec![
+                        on_group[0].clone(),
+                        ("account_id", w.account(SharedMember).to_string()),
+                    ],
+                ),
+                _ => ("delete_group", vec![on_group[0].clone()]),
+            };
+            form.extend(extra);
+            call(app, name, cookie, &form).await
         }
     }
 }
@@ -1048,6 +1163,32 @@ async fn check_read(
                 );
             }
         }
+        ListGroups => {
+            let data = json(response);
+            let workspace = w.workspace(role, target);
+            let ids: Vec<i64> = data["groups"]
+                .as_array()
+                .ok_or("groups")?
+                .iter()
+                .map(|g| g["id"].as_i64().unwrap_or(-1))
+                .collect();
+            let theirs = app
+                .count(&format!(
+                    "SELECT COUNT(*) FROM workspace_groups WHERE workspace_id = {workspace}"
+                ))
+                .await;
+            let elsewhere = app
+                .count(&format!(
+                    "SELECT COUNT(*) FROM workspace_groups WHERE id IN ({}) \
+                     AND workspace_id <> {workspace}",
+                    in_list(&ids)
+                ))
+                .await;
+            ensure!(
+                elsewhere == 0 && i64::try_from(ids.len()).ok() == Some(theirs),
+                "lists {ids:?}: {elsewhere} of another workspace, {theirs} in this one"
+            );
+        }
         _ => {}
     }
     Ok(())
@@ -1092,6 +1233,20 @@ async fn check_write(
             "SELECT COUNT(*) FROM proactive_deliveries WHERE workspace_id = {workspace} \
              AND name = 'Matrix delivery' AND recorded_by = {me}"
         ),
+        ShareCaseWithGroup => format!(
+            "SELECT COUNT(*) FROM case_group_shares s JOIN workspace_groups g ON g.id = s.group_id \
+             WHERE s.case_id = {case} AND g.workspace_id = {}",
+            w.a
+        ),
+        CreateGroup => format!(
+            "SELECT COUNT(*) FROM workspace_groups WHERE workspace_id = {workspace} \
+             AND name = 'Created {case}'"
+        ),
+        AddGroupMember => format!(
+            "SELECT COUNT(*) FROM group_members gm JOIN workspace_groups g ON g.id = gm.group_id \
+             WHERE g.workspace_id = {workspace} AND gm.account_id = {}",
+            w.account(UnsharedMember)
+        ),
         _ => return Ok(()),
     };
     let n = app.count(&sql).await;
@@ -1110,8 +1265,16 @@ async fn cell(
     n: usize,
 ) -> Result<(), String> {
     let case = fresh_case(app, w, n).await;
+    // The groups of earlier cells go (a workspace holds at most 100), so the cell's group is
+    // A's only one.
+    app.exec(&format!(
+        "DELETE FROM workspace_groups WHERE workspace_id = {} OR name LIKE 'Created %'",
+        w.a
+    ))
+    .await;
+    let group = group(app, w.a, &format!("Group {n}"), w.account(SharedMember)).await;
     let before = snapshot(app, case).await;
-    let response = perform(app, w, role, function, target, case).await;
+    let response = perform(app, w, role, function, target, (case, group)).await;
     let after = snapshot(app, case).await;
     let wanted = match expect {
         Expect::Ok | Expect::Hidden => 200,
@@ -1164,6 +1327,11 @@ async fn cell(
             "404 body {} differs from a missing case's {}",
             response.body,
             w.not_found
+        ),
+        (422, ShareCaseWithOtherGroup) => ensure!(
+            response.body.contains("\"group_id\""),
+            "the field error names no field: {}",
+            response.body
         ),
         (422, _) => ensure!(
             response.body.contains("\"email\""),
