@@ -36,7 +36,7 @@ pub fn member_sees(account: &str) -> String {
 
 /// The visibility of case `c`: $1 the workspace, $2 the caller's account, $3 1 when the caller
 /// sees every case of the workspace by role (its administrators, the agreement's staff),
-/// otherwise what `member_sees`.
+/// otherwise what `member_sees` allows.
 static VISIBLE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!("c.workspace_id = $1 AND ($3 = 1 OR {})", member_sees("$2"))
 });
