@@ -11,6 +11,13 @@ bin=./target/release/services-hub
 rm -rf target/e2e
 mkdir -p target/e2e
 "$bin" demo
+# A second organization, for the journeys across tenants.
+"$bin" admin create-organization --name Fabrikam --domain fabrikam.com >/dev/null
+# The Default Workspace's id from `admin activate-agreement`'s line.
+activate() {
+  "$bin" admin activate-agreement --agreement "$1" |
+    sed -n 's/.*Default Workspace \([0-9][0-9]*\) created.*/\1/p'
+}
 # Each project (JavaScript on / off) gets its own accounts and agreements, so lockouts, profile
 # edits and invitations of one never touch the other.
 for project in js nojs; do
@@ -27,5 +34,28 @@ for project in js nojs; do
   unified=$("$bin" admin create-agreement --organization Contoso --type unified \
     --services-admin "sa-$project@contoso.com" --contact-limit 3)
   "$bin" admin activate-agreement --agreement "$unified"
+
+  # Case sharing and Customer Activity (case-sharing.spec.ts). Contoso's "shared" workspace:
+  # opener (a support contact), sharee and bystander (plain members); multi is a support contact
+  # there and in a second Contoso workspace; Fabrikam's workspace has its own support contact.
+  # Members are added with `admin add-member`, as an operator would.
+  for who in opener sharee bystander multi; do
+    printf '%s\n' "E2E-Password-2026" | "$bin" admin create-account \
+      --email "$who-$project@contoso.com" --kind work --name "E2E $who $project"
+  done
+  printf '%s\n' "E2E-Password-2026" | "$bin" admin create-account \
+    --email "contact-$project@fabrikam.com" --kind work --name "E2E fabrikam $project"
+  shared=$(activate "$("$bin" admin create-agreement --organization Contoso --type premier \
+    --services-admin "shared-sa-$project@contoso.com" --contact-limit 3)")
+  second=$(activate "$("$bin" admin create-agreement --organization Contoso --type unified \
+    --services-admin "second-sa-$project@contoso.com" --contact-limit 3)")
+  fabrikam=$(activate "$("$bin" admin create-agreement --organization Fabrikam --type unified \
+    --services-admin "sa-$project@fabrikam.com" --contact-limit 3)")
+  "$bin" admin add-member --workspace "$shared" --email "opener-$project@contoso.com" --support-contact
+  "$bin" admin add-member --workspace "$shared" --email "sharee-$project@contoso.com"
+  "$bin" admin add-member --workspace "$shared" --email "bystander-$project@contoso.com"
+  "$bin" admin add-member --workspace "$shared" --email "multi-$project@contoso.com" --support-contact
+  "$bin" admin add-member --workspace "$second" --email "multi-$project@contoso.com" --support-contact
+  "$bin" admin add-member --workspace "$fabrikam" --email "contact-$project@fabrikam.com" --support-contact
 done
 exec "$bin"

@@ -101,6 +101,16 @@ pub enum Admin {
         #[arg(long)]
         agreement: i64,
     },
+    /// Adds an existing account to a workspace, without an invitation.
+    AddMember {
+        #[arg(long)]
+        workspace: i64,
+        #[arg(long)]
+        email: String,
+        /// Makes the member a support contact (counts against the agreement's limit).
+        #[arg(long = "support-contact")]
+        support_contact: bool,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -262,6 +272,31 @@ pub async fn admin(state: &AppState, action: Admin) -> Result<String, String> {
                     .map_err(|e| describe(&e))?;
             Ok(format!(
                 "activated agreement {agreement}: Default Workspace {workspace} created, invitations queued"
+            ))
+        }
+        Admin::AddMember {
+            workspace,
+            email,
+            support_contact,
+        } => {
+            workspaces::add_member(
+                state,
+                workspace,
+                &email,
+                support_contact,
+                Actor::CommandLine,
+                "local",
+            )
+            .await
+            .map_err(|e| describe(&e))?;
+            Ok(format!(
+                "added {} to workspace {workspace}{}",
+                email.trim(),
+                if support_contact {
+                    " as a support contact"
+                } else {
+                    ""
+                }
             ))
         }
     }

@@ -614,3 +614,114 @@ pub async fn add_benefit(
     tx.commit().await?;
     Ok(())
 }
+
+/// The operator adds an existing account to a workspace, as a plain member or a support
+/// contact, without an invitation (the command line's `admin add-member`). The same rules as an
+/// invitation: the workspace's account-kind policy and the agreement's support-contact limit.
+/// A work account is chosen over a personal one with the same address. Returns the membership id.
+pub async fn add_member(
+    state: &AppState,
+    workspace_id: i64,
+    email: &str,
+    support_contact: bool,
+    actor: Actor<'_>,
+    ip: &str,
+) -> Result<i64, AppError> {
+    let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
+    let mut tx = state.db.begin_write().await?;
+    let workspace = sqlx::query(
+        "SELECT w.name, w.agreement_id, w.allow_personal, a.organization_id, a.contact_limit \
+         FROM workspaces w JOIN agreements a ON a.id = w.agreement_id WHERE w.id = $1",
+    )
+    .bind(workspace_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let workspace_name: String = workspace.try_get("name")?;
+    let agreement_id: i64 = workspace.try_get("agreement_id")?;
+    let organization_id: i64 = workspace.try_get("organization_id")?;
+    let account = sqlx::query(
+        "SELECT id, kind FROM accounts WHERE email_canonical = $1 AND disabled_at IS NULL \
+         ORDER BY CASE WHEN kind = 'work' THEN 0 ELSE 1 END, id",
+    )
+    .bind(email.canonical())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| {
+        AppError::field(
+            "email",
+            format!(
+                "There is no account with the address {}; create it first.",
+                email.as_str()
+            ),
+        )
+    })?;
+    let account_id: i64 = account.try_get("id")?;
+    if account.try_get::<String, _>("kind")? == "personal"
+        && workspace.try_get::<i64, _>("allow_personal")? == 0
+    {
+        return Err(AppError::Forbidden(
+            crate::workspaces::access::personal_refused(&workspace_name),
+        ));
+    }
+    invitations::lock_agreement(&mut tx, agreement_id).await?;
+    let member = sqlx::query(
+        "SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND account_id = $2",
+    )
+    .bind(workspace_id)
+    .bind(account_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if member.try_get::<i64, _>("n")? > 0 {
+        return Err(AppError::Conflict(format!(
+            "{} is already a member of the workspace \"{workspace_name}\".",
+            email.as_str()
+        )));
+    }
+    if support_contact {
+        let limit: i64 = workspace.try_get("contact_limit")?;
+        if invitations::contacts_in_use(&mut tx, agreement_id).await? >= limit {
+            return Err(AppError::Conflict(format!(
+                "The agreement allows {limit} support contacts and all {limit} are in use \
+                 (pending invitations count)."
+            )));
+        }
+    }
+    let now = now();
+    let membership_id: i64 = sqlx::query(
+        "INSERT INTO memberships (workspace_id, account_id, is_admin, support_contact, \
+           created_at, updated_at) VALUES ($1, $2, 0, $3, $4, $4) RETURNING id",
+    )
+    .bind(workspace_id)
+    .bind(account_id)
+    .bind(i64::from(support_contact))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    audit::record(
+        &mut tx,
+        Entry {
+            actor,
+            action: "member.add",
+            object_type: "membership",
+            object_id: Some(membership_id),
+            organization_id: Some(organization_id),
+            agreement_id: Some(agreement_id),
+            workspace_id: Some(workspace_id),
+            detail: format!(
+                "{} as {}",
+                email.as_str(),
+                if support_contact {
+                    "Support Contact"
+                } else {
+                    "Service User"
+                }
+            ),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(membership_id)
+}
