@@ -57,5 +57,11 @@ for project in js nojs; do
   "$bin" admin add-member --workspace "$shared" --email "multi-$project@contoso.com" --support-contact
   "$bin" admin add-member --workspace "$second" --email "multi-$project@contoso.com" --support-contact
   "$bin" admin add-member --workspace "$fabrikam" --email "contact-$project@fabrikam.com" --support-contact
+
+  # Groups (groups.spec.ts): a plain member of the demo's Contoso workspace (the demo creates
+  # it first: id 1), whom Megan puts in a group.
+  printf '%s\n' "E2E-Password-2026" | "$bin" admin create-account \
+    --email "grouped-$project@contoso.com" --kind work --name "E2E grouped $project"
+  "$bin" admin add-member --workspace 1 --email "grouped-$project@contoso.com"
 done
 exec "$bin"

@@ -130,7 +130,7 @@ async function caseFigures(page: Page, value: string): Promise<Figures> {
     new RegExp(`[?&]workspace=${value}&`),
   );
   await expect(page.getByRole('combobox', { name: 'Workspace', exact: true })).toHaveValue(value);
-  const line = await page.getByText(/^\d+ cases in all\.$/).innerText();
+  const line = await page.getByText(/^\d+ cases opened (from|in) /).innerText();
   const byStatus = new Map<string, number>();
   const rows = page.getByRole('table', { name: 'Cases by status' }).locator('tbody tr');
   for (const row of await rows.all()) {

@@ -375,17 +375,17 @@ pub fn CasePage() -> impl IntoView {
 fn CaseView(data: SupportCase, actions: CaseActions) -> impl IntoView {
     let ws = data.workspace_id;
     let case = data.id;
+    // Read tracked: with JavaScript the redirect's `?done=` arrives after the refetched case.
     let query = use_query_map();
-    let done = query
-        .read_untracked()
-        .get("done")
-        .map(|d| match d.as_str() {
+    let done = move || {
+        query.read().get("done").map(|d| match d.as_str() {
             "note" => "Your note was added.",
             "status" => "The status was changed.",
             "time" => "The time was recorded.",
             "shared" => "The case was shared.",
             _ => "Your change was saved.",
-        });
+        })
+    };
     let note_error = Signal::derive(move || actions.note.value().get().and_then(Result::err));
     let status_error = Signal::derive(move || actions.status.value().get().and_then(Result::err));
     let time_error = Signal::derive(move || actions.time.value().get().and_then(Result::err));
@@ -432,7 +432,7 @@ fn CaseView(data: SupportCase, actions: CaseActions) -> impl IntoView {
             <A href=format!("/workspaces/{ws}/cases")>"Support cases"</A>
         </p>
         <h1>{format!("Case {}: {}", data.id, data.title)}</h1>
-        {done.map(|n| view! { <div class="banner banner-ok" role="status">{n}</div> })}
+        {move || done().map(|n| view! { <div class="banner banner-ok" role="status">{n}</div> })}
         <dl class="facts">
             <dt>"Status"</dt>
             <dd>{data.status.label()}</dd>

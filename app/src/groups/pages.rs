@@ -73,16 +73,17 @@ pub fn GroupsPage() -> impl IntoView {
 #[component]
 fn GroupsView(data: GroupList, actions: Actions) -> impl IntoView {
     let ws = data.workspace_id;
-    let done = use_query_map()
-        .read_untracked()
-        .get("done")
-        .map(|d| match d.as_str() {
+    // Read tracked: with JavaScript the redirect's `?done=` arrives after the refetched list.
+    let query = use_query_map();
+    let done = move || {
+        query.read().get("done").map(|d| match d.as_str() {
             "created" => "The group was created.",
             "deleted" => "The group was deleted.",
             "added" => "The member was added to the group.",
             "removed" => "The member was taken out of the group.",
             _ => "Your change was saved.",
-        });
+        })
+    };
     let create_error = Signal::derive(move || actions.create.value().get().and_then(Result::err));
     let create_field = field_messages(create_error);
     view! {
@@ -93,7 +94,7 @@ fn GroupsView(data: GroupList, actions: Actions) -> impl IntoView {
         <p class="hint">
             "A support case shared with a group is seen by everyone in the group. Groups hold members of this workspace only."
         </p>
-        {done.map(|n| view! { <div class="banner banner-ok" role="status">{n}</div> })}
+        {move || done().map(|n| view! { <div class="banner banner-ok" role="status">{n}</div> })}
         <section aria-labelledby="create-heading" class="card">
             <h2 id="create-heading">"Create a group"</h2>
             <ErrorBanner message=Signal::derive(move || {

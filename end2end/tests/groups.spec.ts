@@ -1,0 +1,88 @@
+import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
+import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, header, projectTag, signIn } from './helpers';
+
+// Contoso's demo workspace: Megan (Services Administrator), Alex (support contact) and, from
+// serve.sh, grouped-<project>@contoso.com, a plain member.
+
+async function person(
+  browser: Browser,
+  testInfo: TestInfo,
+  email: string,
+  password: string,
+  kind?: 'Work or school account',
+): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: testInfo.project.use.javaScriptEnabled !== false });
+  const page = await context.newPage();
+  await signIn(page, email, password, kind);
+  await expect(header(page).getByRole('button', { name: 'Sign out' })).toBeVisible();
+  return page;
+}
+
+test('an administrator makes a group, a case shared with it is seen by its member, and no longer once they are taken out', async ({ browser }, testInfo) => {
+  const tag = projectTag(testInfo);
+  const groupName = `Escalations ${tag}`;
+  const memberEmail = `grouped-${tag}@contoso.com`;
+  const title = `Mailbox full for the group (${tag})`;
+
+  // Megan creates the group and puts the member in it.
+  const megan = await person(browser, testInfo, 'megan@contoso.com', DEMO_PASSWORD, 'Work or school account');
+  await megan.getByRole('navigation', { name: 'Workspace tools' }).getByRole('link', { name: 'Groups' }).click();
+  await expect(megan.getByRole('heading', { name: 'Groups', exact: true })).toBeVisible();
+  await expectAccessible(megan);
+  const groupsUrl = new URL(megan.url()).pathname;
+  const create = megan.getByRole('region', { name: 'Create a group' });
+  // A blank name is refused at the field.
+  await create.getByLabel('Group name').fill('   ');
+  await create.getByRole('button', { name: 'Create the group' }).click();
+  await expect(megan.getByText('Enter a name for the group.')).toBeVisible();
+  await megan.goto(groupsUrl);
+  await megan.getByRole('region', { name: 'Create a group' }).getByLabel('Group name').fill(groupName);
+  await megan.getByRole('region', { name: 'Create a group' }).getByRole('button', { name: 'Create the group' }).click();
+  await expect(megan.getByText('The group was created.')).toBeVisible();
+  const group = megan.getByRole('region', { name: groupName });
+  await expect(group.getByText('Nobody is in this group yet.')).toBeVisible();
+  await group.getByLabel('Email address of a member to add').fill(memberEmail);
+  await group.getByRole('button', { name: `Add to the group ${groupName}` }).click();
+  await expect(megan.getByText('The member was added to the group.')).toBeVisible();
+  await expect(megan.getByRole('region', { name: groupName }).getByText(memberEmail)).toBeVisible();
+  await expectAccessible(megan);
+
+  // Alex opens a case; the group's member cannot see it yet.
+  const alex = await person(browser, testInfo, 'alex@contoso.com', DEMO_PASSWORD);
+  await alex.getByRole('link', { name: 'Support cases' }).click();
+  const form = alex.getByRole('region', { name: 'Open a case' });
+  await form.getByLabel('Title', { exact: true }).fill(title);
+  await form.getByLabel('Description').fill('No mail arrives since this morning.');
+  await form.getByRole('button', { name: 'Open the case' }).click();
+  await expect(alex.getByRole('heading', { name: new RegExp(`^Case \\d+: ${title.replace(/[()]/g, '\\$&')}$`) })).toBeVisible();
+  const caseUrl = new URL(alex.url()).pathname;
+  const member = await person(browser, testInfo, memberEmail, E2E_PASSWORD);
+  await member.goto(caseUrl);
+  await expect(member.getByText('We could not find that.')).toBeVisible();
+
+  // Alex shares it with the group.
+  const share = alex.getByRole('region', { name: 'Share this case' });
+  await share.getByLabel('Or share with a group of this workspace').selectOption({ label: groupName });
+  await share.getByRole('button', { name: 'Share with the group' }).click();
+  await expect(alex.getByText('The case was shared.')).toBeVisible();
+  await expect(alex.locator('dd').filter({ hasText: groupName })).toBeVisible();
+  await expectAccessible(alex);
+
+  // Now the member sees it, by its address and in the list.
+  await member.goto(caseUrl);
+  await expect(member.getByRole('heading', { name: new RegExp(title.replace(/[()]/g, '\\$&')) })).toBeVisible();
+  await member.goto(caseUrl.replace(/\/\d+$/, ''));
+  await expect(member.getByRole('link', { name: title })).toBeVisible();
+
+  // Megan takes the member out of the group: the case is gone for them.
+  await megan.goto(groupsUrl);
+  await megan
+    .getByRole('region', { name: groupName })
+    .getByRole('button', { name: new RegExp(`^Take out .*${memberEmail}`) })
+    .click();
+  await expect(megan.getByText('The member was taken out of the group.')).toBeVisible();
+  await member.goto(caseUrl);
+  await expect(member.getByText('We could not find that.')).toBeVisible();
+  await expect(member.getByText(title)).toHaveCount(0);
+  for (const page of [megan, alex, member]) await page.context().close();
+});
