@@ -257,16 +257,13 @@ pub async fn record_delivery(
     delivered_on: String,
     credits: String,
 ) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::ManageBenefits,
-    )
-    .await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    use crate::workspaces::access::{require, Authorized, Permission};
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = require(workspace_id, Permission::ManageBenefits).await?;
     repo::record_delivery(&state, &caller, &scope, &name, &delivered_on, &credits, &ip).await?;
     leptos_axum::redirect(&format!("/activity?workspace={workspace_id}&done=delivery"));
     Ok(())

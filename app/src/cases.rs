@@ -11,6 +11,8 @@ pub mod types;
 pub mod repo;
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::workspaces::access::{require, Authorized, Permission};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 pub use types::{CaseDescription, CaseStatus, CaseTitle, ContactMethod, Severity};
@@ -150,29 +152,10 @@ pub struct SupportCase {
     pub is_staff: bool,
 }
 
+/// Every case function's guard: a part in the workspace; `repo` decides what of it they see.
 #[cfg(feature = "ssr")]
-async fn guard(
-    workspace_id: i64,
-) -> Result<
-    (
-        crate::accounts::session::Caller,
-        crate::state::AppState,
-        crate::workspaces::access::WorkspaceScope,
-        String,
-    ),
-    AppError,
-> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = crate::workspaces::access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        crate::workspaces::access::Permission::View,
-    )
-    .await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
-    Ok((caller, state, scope, ip))
+async fn guard(workspace_id: i64) -> Result<Authorized, AppError> {
+    require(workspace_id, Permission::View).await
 }
 
 /// Opens a case (support contacts only) and goes to its page. Returns its id.
@@ -185,7 +168,12 @@ pub async fn open_case(
     product_area: String,
     contact_method: String,
 ) -> Result<i64, AppError> {
-    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = guard(workspace_id).await?;
     let input = repo::NewCase::parse(
         &title,
         &description,
@@ -210,7 +198,12 @@ pub async fn list_cases(
     page: i64,
     #[server(default)] sort: String,
 ) -> Result<CaseList, AppError> {
-    let (caller, state, scope, _) = guard(workspace_id).await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ..
+    } = guard(workspace_id).await?;
     repo::list(
         &state.db,
         &scope,
@@ -230,13 +223,23 @@ pub async fn list_cases(
 /// A case with its timeline; a case the caller may not see answers like a missing one.
 #[server(endpoint = "case_detail")]
 pub async fn case_detail(workspace_id: i64, case_id: i64) -> Result<SupportCase, AppError> {
-    let (caller, state, scope, _) = guard(workspace_id).await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ..
+    } = guard(workspace_id).await?;
     repo::detail(&state.db, &scope, &caller, case_id).await
 }
 
 #[server(endpoint = "add_case_note")]
 pub async fn add_case_note(workspace_id: i64, case_id: i64, body: String) -> Result<(), AppError> {
-    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = guard(workspace_id).await?;
     let body = CaseDescription::parse_note(&body).map_err(|m| AppError::field("body", m))?;
     repo::add_note(&state, &caller, &scope, case_id, &body, &ip).await?;
     leptos_axum::redirect(&format!(
@@ -252,7 +255,12 @@ pub async fn set_case_status(
     case_id: i64,
     status: String,
 ) -> Result<(), AppError> {
-    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = guard(workspace_id).await?;
     let status = CaseStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
     repo::set_status(&state, &caller, &scope, case_id, status, &ip).await?;
     leptos_axum::redirect(&format!(
@@ -269,7 +277,12 @@ pub async fn record_case_time(
     minutes: String,
     note: String,
 ) -> Result<(), AppError> {
-    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = guard(workspace_id).await?;
     repo::record_time(&state, &caller, &scope, case_id, &minutes, &note, &ip).await?;
     leptos_axum::redirect(&format!(
         "/workspaces/{workspace_id}/cases/{case_id}?done=time"
@@ -284,7 +297,12 @@ pub async fn share_case_with_group(
     case_id: i64,
     group_id: String,
 ) -> Result<(), AppError> {
-    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = guard(workspace_id).await?;
     let group_id = group_id
         .trim()
         .parse::<i64>()
@@ -299,7 +317,12 @@ pub async fn share_case_with_group(
 /// Shares a case with another member of the same workspace (its opener or an administrator).
 #[server(endpoint = "share_case")]
 pub async fn share_case(workspace_id: i64, case_id: i64, email: String) -> Result<(), AppError> {
-    let (caller, state, scope, ip) = guard(workspace_id).await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = guard(workspace_id).await?;
     repo::share(&state, &caller, &scope, case_id, &email, &ip).await?;
     leptos_axum::redirect(&format!(
         "/workspaces/{workspace_id}/cases/{case_id}?done=shared"

@@ -86,9 +86,9 @@ pub async fn create_group(workspace_id: i64, name: String) -> Result<(), AppErro
         state,
         caller,
         scope,
+        ip,
     } = require(workspace_id, Permission::ManageMembers).await?;
     let name = GroupName::parse(&name).map_err(|m| AppError::field("name", m))?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
     repo::create(&state.db, &caller, &scope, &name, &ip).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=created"));
     Ok(())
@@ -100,8 +100,8 @@ pub async fn delete_group(workspace_id: i64, group_id: i64) -> Result<(), AppErr
         state,
         caller,
         scope,
+        ip,
     } = require(workspace_id, Permission::ManageMembers).await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
     repo::delete(&state.db, &caller, &scope, group_id, &ip).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=deleted"));
     Ok(())
@@ -118,8 +118,8 @@ pub async fn add_group_member(
         state,
         caller,
         scope,
+        ip,
     } = require(workspace_id, Permission::ManageMembers).await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
     repo::add_member(&state.db, &caller, &scope, group_id, &email, &ip).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=added"));
     Ok(())
@@ -135,8 +135,8 @@ pub async fn remove_group_member(
         state,
         caller,
         scope,
+        ip,
     } = require(workspace_id, Permission::ManageMembers).await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
     repo::remove_member(&state.db, &caller, &scope, group_id, account_id, &ip).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=removed"));
     Ok(())

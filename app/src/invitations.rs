@@ -74,6 +74,7 @@ pub async fn invite_users(
         state,
         caller,
         scope,
+        ..
     } = require(workspace_id, Permission::ManageMembers).await?;
     let role = InvitationRole::parse_choice(&role).ok_or_else(|| {
         AppError::field("role", "Choose Service User or Workspace Administrator.")
@@ -95,6 +96,7 @@ pub async fn resend_invitation(workspace_id: i64, invitation_id: i64) -> Result<
         state,
         caller,
         scope,
+        ..
     } = require(workspace_id, Permission::ManageMembers).await?;
     service::resend(&state, &caller, &scope, invitation_id).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=resent"));
@@ -107,6 +109,7 @@ pub async fn revoke_invitation(workspace_id: i64, invitation_id: i64) -> Result<
         state,
         caller,
         scope,
+        ..
     } = require(workspace_id, Permission::ManageMembers).await?;
     service::revoke(&state, &caller, &scope, invitation_id).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=revoked"));
@@ -120,6 +123,7 @@ pub async fn check_bulk_file(workspace_id: i64, import_id: i64) -> Result<BulkRe
         state,
         caller,
         scope,
+        ..
     } = require(workspace_id, Permission::ManageMembers).await?;
     service::bulk(&state, &caller, &scope, import_id, true).await
 }
@@ -134,6 +138,7 @@ pub async fn send_bulk_invitations(
         state,
         caller,
         scope,
+        ..
     } = require(workspace_id, Permission::ManageMembers).await?;
     let report = service::bulk(&state, &caller, &scope, import_id, false).await?;
     leptos_axum::redirect(&format!(

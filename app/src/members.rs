@@ -196,8 +196,8 @@ async fn set_flag(
         state,
         caller,
         scope,
+        ip,
     } = require(workspace_id, Permission::ManageMembers).await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
     repo::set_flag(
         &state.db,
         &caller,
@@ -218,8 +218,8 @@ pub async fn remove_member(workspace_id: i64, membership_id: i64) -> Result<(), 
         state,
         caller,
         scope,
+        ip,
     } = require(workspace_id, Permission::ManageMembers).await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
     repo::remove(&state.db, &caller, &scope, membership_id, &ip).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=removed"));
     Ok(())

@@ -92,6 +92,8 @@ pub struct Authorized {
     pub state: crate::state::AppState,
     pub caller: Caller,
     pub scope: WorkspaceScope,
+    /// The client's address, for the audit log of a write.
+    pub ip: String,
 }
 
 /// The first line of a workspace's server function: the caller from the session, then the
@@ -100,10 +102,12 @@ pub async fn require(workspace_id: i64, permission: Permission) -> Result<Author
     let caller = crate::accounts::session::caller().await?;
     let state = crate::state::app_state()?;
     let scope = workspace(&state.db, &caller, workspace_id, permission).await?;
+    let ip = crate::accounts::session::client_address(&state.config).to_string();
     Ok(Authorized {
         state,
         caller,
         scope,
+        ip,
     })
 }
 
