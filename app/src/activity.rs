@@ -195,6 +195,8 @@ pub struct Delivery {
     pub name: String,
     pub delivered_on: String,
     pub credits: i64,
+    /// Hours delivered, in minutes.
+    pub minutes: i64,
     pub recorded_by: String,
 }
 
@@ -256,6 +258,7 @@ pub async fn record_delivery(
     name: String,
     delivered_on: String,
     credits: String,
+    #[server(default)] hours: String,
 ) -> Result<(), AppError> {
     use crate::workspaces::access::{require, Authorized, Permission};
     let Authorized {
@@ -264,7 +267,13 @@ pub async fn record_delivery(
         scope,
         ip,
     } = require(workspace_id, Permission::ManageBenefits).await?;
-    repo::record_delivery(&state, &caller, &scope, &name, &delivered_on, &credits, &ip).await?;
+    let input = repo::DeliveryInput {
+        name: &name,
+        delivered_on: &delivered_on,
+        credits: &credits,
+        hours: &hours,
+    };
+    repo::record_delivery(&state, &caller, &scope, input, &ip).await?;
     leptos_axum::redirect(&format!("/activity?workspace={workspace_id}&done=delivery"));
     Ok(())
 }

@@ -516,9 +516,33 @@ on_both_engines!(
                 .await,
             1
         );
+        // A service measured in hours: bad hours are named, good ones kept as minutes.
+        let mut by_hours = form("Workshop", &today, "0");
+        by_hours.push(("hours", "two".to_owned()));
+        let refused = call(&app, "record_delivery", &w.csam, &by_hours).await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(refused.body.contains("\"hours\""), "{}", refused.body);
+        by_hours.last_mut().expect("hours").1 = "1.5".to_owned();
+        let done = call(&app, "record_delivery", &w.csam, &by_hours).await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        assert_eq!(
+            app.count("SELECT minutes FROM proactive_deliveries WHERE name = 'Workshop'")
+                .await,
+            90
+        );
         let data = activity_ok(&app, &w.sa, &w.contoso.to_string()).await;
-        assert_eq!(data["deliveries"][0]["name"], "=cmd()");
-        assert_eq!(data["deliveries"][0]["credits"], 3);
+        let delivered = data["deliveries"].as_array().expect("deliveries");
+        let cmd = delivered
+            .iter()
+            .find(|d| d["name"] == "=cmd()")
+            .expect("=cmd()");
+        assert_eq!(cmd["credits"], 3);
+        assert_eq!(cmd["minutes"], 0);
+        let workshop = delivered
+            .iter()
+            .find(|d| d["name"] == "Workshop")
+            .expect("Workshop");
+        assert_eq!(workshop["minutes"], 90);
 
         let path = format!("/activity/export.csv?workspace={}&from=&to=", w.contoso);
         let csv = app.get(&path, Some(&w.sa)).await;
@@ -529,6 +553,13 @@ on_both_engines!(
             Some("attachment; filename=\"customer-activity.csv\"")
         );
         assert!(csv.body.contains("'=cmd()"), "{}", csv.body);
+        assert!(
+            csv.body
+                .lines()
+                .any(|l| l.contains(&format!("Workshop ({today})")) && l.ends_with(",0,1.50,")),
+            "{}",
+            csv.body
+        );
         assert!(!csv.body.contains(",=cmd()"), "{}", csv.body);
         assert!(
             csv.body.starts_with("Section,Workspace,Item"),

@@ -114,11 +114,11 @@ pub fn to_csv(activity: &Activity) -> Result<String, AppError> {
     }
     for d in &activity.deliveries {
         rows.push([
-            "Proactive service delivered".into(),
+            "Proactive service delivered (credits; hours)".into(),
             d.workspace.clone(),
-            d.name.clone(),
+            format!("{} ({})", d.name, d.delivered_on),
             d.credits.to_string(),
-            d.delivered_on.clone(),
+            number(d.minutes as f64 / 60.0),
             String::new(),
         ]);
     }

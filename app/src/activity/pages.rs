@@ -256,6 +256,7 @@ fn ActivityView(data: Activity) -> impl IntoView {
                             <th scope="col">"Workspace"</th>
                             <th scope="col">"Service"</th>
                             <th scope="col">"Credits"</th>
+                            <th scope="col">"Hours"</th>
                             <th scope="col">"Recorded by"</th>
                         </tr>
                     </thead>
@@ -266,6 +267,7 @@ fn ActivityView(data: Activity) -> impl IntoView {
                                 <td>{d.workspace}</td>
                                 <td>{d.name}</td>
                                 <td>{d.credits}</td>
+                                <td>{hours(d.minutes as f64 / 60.0)}</td>
                                 <td>{d.recorded_by}</td>
                             </tr>
                         }).collect_view()}
@@ -306,7 +308,7 @@ fn RecordDeliveryForm(workspace_id: i64) -> impl IntoView {
     let banner = Signal::derive(move || {
         error
             .get()
-            .and_then(|e| banner_message(&e, &["name", "delivered_on", "credits"]))
+            .and_then(|e| banner_message(&e, &["name", "delivered_on", "credits", "hours"]))
     });
     view! {
         <h3>"Record a proactive service"</h3>
@@ -329,6 +331,13 @@ fn RecordDeliveryForm(workspace_id: i64) -> impl IntoView {
                 input_type="number"
                 required=true
                 error=field("credits")
+            />
+            <TextField
+                label="Hours delivered (optional)"
+                name="hours"
+                form="delivery"
+                hint="For a service measured in hours, for example 1.5."
+                error=field("hours")
             />
             <button type="submit">"Record the service"</button>
         </ActionForm>

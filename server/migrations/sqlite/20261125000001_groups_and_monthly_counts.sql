@@ -52,3 +52,7 @@ SELECT workspace_id, month, SUM(opened), SUM(closed) FROM (
     SELECT workspace_id, strftime('%Y-%m', closed_at, 'unixepoch') AS month, 0 AS opened, 1 AS closed
     FROM cases WHERE closed_at IS NOT NULL
 ) t GROUP BY workspace_id, month;
+
+-- A proactive service is measured in credits or in hours (DESIGN "Customer Activity"): the
+-- hours delivered, in minutes (whole numbers on both engines).
+ALTER TABLE proactive_deliveries ADD COLUMN minutes BIGINT NOT NULL DEFAULT 0;
