@@ -77,3 +77,37 @@ test('a support contact opens a case, the CSAM answers and records time, and out
   await expect(stranger.getByText(title)).toHaveCount(0);
   for (const page of [alex, csam, stranger]) await page.context().close();
 });
+
+test('the CSAM records a proactive service, and the proactive credits left drop on Customer Activity', async ({ browser }, testInfo) => {
+  const service = `Security assessment (${projectTag(testInfo)})`;
+  // The demo's CSAM is assigned to Contoso's Premier agreement, whose Default Workspace is 1.
+  const csam = await person(browser, testInfo, 'csam@provider.example', DEMO_PASSWORD);
+  await csam.goto('/activity?workspace=1');
+  await expect(csam.getByRole('heading', { name: 'Customer Activity' })).toBeVisible();
+  const credits = csam.getByRole('row').filter({ hasText: 'Proactive service credits' });
+  const before = parseFloat(await credits.getByRole('cell').nth(4).innerText());
+
+  // Bad hours are refused at the field, and nothing is recorded.
+  await csam.getByRole('textbox', { name: 'Service', exact: true }).fill(service);
+  await csam.getByLabel('Delivered on').fill(new Date().toISOString().slice(0, 10));
+  await csam.getByLabel('Credits used').fill('4');
+  await csam.getByLabel('Hours delivered (optional)').fill('two');
+  await csam.getByRole('button', { name: 'Record the service' }).click();
+  await expect(csam.getByText('Enter the hours as a number from 0 to 1000, for example 1.5.')).toBeVisible();
+  await csam.goto('/activity?workspace=1');
+  await expect(csam.getByRole('cell', { name: service })).toHaveCount(0);
+
+  await csam.getByRole('textbox', { name: 'Service', exact: true }).fill(service);
+  await csam.getByLabel('Delivered on').fill(new Date().toISOString().slice(0, 10));
+  await csam.getByLabel('Credits used').fill('4');
+  await csam.getByLabel('Hours delivered (optional)').fill('1.5');
+  await csam.getByRole('button', { name: 'Record the service' }).click();
+  await expect(csam.getByText('The proactive service was recorded.')).toBeVisible();
+  const row = csam.getByRole('row').filter({ hasText: service });
+  await expect(row.getByRole('cell').nth(3)).toHaveText('4');
+  await expect(row.getByRole('cell').nth(4)).toHaveText('1.50');
+  const after = parseFloat(await credits.getByRole('cell').nth(4).innerText());
+  expect(after).toBeCloseTo(before - 4, 2);
+  await expectAccessible(csam);
+  await csam.context().close();
+});

@@ -49,6 +49,8 @@ fn query_string(workspace: &str, from: &str, to: &str) -> String {
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let query = use_query_map();
+    // Recording a delivery refetches the figures (the page's address may not change).
+    let record = ServerAction::<RecordDelivery>::new();
     let params = move || {
         let q = query.read();
         (
@@ -57,14 +59,17 @@ pub fn ActivityPage() -> impl IntoView {
             q.get("to").unwrap_or_default(),
         )
     };
-    let data = Resource::new(params, |(w, f, t)| customer_activity(w, f, t));
+    let data = Resource::new(
+        move || (params(), record.version().get()),
+        |((w, f, t), _)| customer_activity(w, f, t),
+    );
     view! {
         <RequireUser>
             <main class="page" id="main">
                 <Transition fallback=|| view! { <p>"Loading activity…"</p> }>
                     {move || Suspend::new(async move {
                         match data.await {
-                            Ok(data) => view! { <ActivityView data /> }.into_any(),
+                            Ok(data) => view! { <ActivityView data record /> }.into_any(),
                             Err(error @ AppError::Validation(_)) => {
                                 let (w, f, t) = params();
                                 view! { <RangeError error workspace=w from=f to=t /> }.into_any()
@@ -100,7 +105,7 @@ fn RangeError(error: AppError, workspace: String, from: String, to: String) -> i
 }
 
 #[component]
-fn ActivityView(data: Activity) -> impl IntoView {
+fn ActivityView(data: Activity, record: ServerAction<RecordDelivery>) -> impl IntoView {
     let no_error = || Signal::derive(|| None::<String>);
     let mut options: Vec<(String, String)> = Vec::new();
     if data.can_aggregate {
@@ -129,19 +134,22 @@ fn ActivityView(data: Activity) -> impl IntoView {
         .parse::<i64>()
         .ok()
         .filter(|_| data.can_record)
-        .map(|id| view! { <RecordDeliveryForm workspace_id=id /> });
+        .map(|id| view! { <RecordDeliveryForm workspace_id=id action=record /> });
     let total = data.total_cases();
-    let done = use_query_map()
-        .read_untracked()
-        .get("done")
-        .filter(|d| d == "delivery")
-        .map(|_| {
-            view! {
-                <div class="banner banner-ok" role="status">
-                    "The proactive service was recorded."
-                </div>
-            }
-        });
+    let query = use_query_map();
+    let done = move || {
+        query
+            .read()
+            .get("done")
+            .filter(|d| d == "delivery")
+            .map(|_| {
+                view! {
+                    <div class="banner banner-ok" role="status">
+                        "The proactive service was recorded."
+                    </div>
+                }
+            })
+    };
     view! {
         {back}
         <h1>"Customer Activity"</h1>
@@ -301,8 +309,7 @@ fn ActivityView(data: Activity) -> impl IntoView {
 
 /// Staff (the agreement's CSAM or AC) record a proactive service delivered.
 #[component]
-fn RecordDeliveryForm(workspace_id: i64) -> impl IntoView {
-    let action = ServerAction::<RecordDelivery>::new();
+fn RecordDeliveryForm(workspace_id: i64, action: ServerAction<RecordDelivery>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let field = field_messages(error);
     let banner = Signal::derive(move || {
