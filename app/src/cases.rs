@@ -152,6 +152,14 @@ pub struct SupportCase {
     pub is_staff: bool,
 }
 
+/// After a change, the case's page again, with a notice of what was done.
+#[cfg(feature = "ssr")]
+fn back_to_case(workspace_id: i64, case_id: i64, done: &str) {
+    leptos_axum::redirect(&format!(
+        "/workspaces/{workspace_id}/cases/{case_id}?done={done}"
+    ));
+}
+
 /// Every case function's guard: a part in the workspace; `repo` decides what of it they see.
 #[cfg(feature = "ssr")]
 async fn guard(workspace_id: i64) -> Result<Authorized, AppError> {
@@ -168,12 +176,7 @@ pub async fn open_case(
     product_area: String,
     contact_method: String,
 ) -> Result<i64, AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
-    } = guard(workspace_id).await?;
+    let who = guard(workspace_id).await?;
     let input = repo::NewCase::parse(
         &title,
         &description,
@@ -181,7 +184,7 @@ pub async fn open_case(
         &product_area,
         &contact_method,
     )?;
-    let id = repo::open(&state, &caller, &scope, input, &ip).await?;
+    let id = repo::open(&who, input).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/cases/{id}"));
     Ok(id)
 }
@@ -234,17 +237,10 @@ pub async fn case_detail(workspace_id: i64, case_id: i64) -> Result<SupportCase,
 
 #[server(endpoint = "add_case_note")]
 pub async fn add_case_note(workspace_id: i64, case_id: i64, body: String) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
-    } = guard(workspace_id).await?;
+    let who = guard(workspace_id).await?;
     let body = CaseDescription::parse_note(&body).map_err(|m| AppError::field("body", m))?;
-    repo::add_note(&state, &caller, &scope, case_id, &body, &ip).await?;
-    leptos_axum::redirect(&format!(
-        "/workspaces/{workspace_id}/cases/{case_id}?done=note"
-    ));
+    repo::add_note(&who, case_id, &body).await?;
+    back_to_case(workspace_id, case_id, "note");
     Ok(())
 }
 
@@ -255,17 +251,10 @@ pub async fn set_case_status(
     case_id: i64,
     status: String,
 ) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
-    } = guard(workspace_id).await?;
+    let who = guard(workspace_id).await?;
     let status = CaseStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
-    repo::set_status(&state, &caller, &scope, case_id, status, &ip).await?;
-    leptos_axum::redirect(&format!(
-        "/workspaces/{workspace_id}/cases/{case_id}?done=status"
-    ));
+    repo::set_status(&who, case_id, status).await?;
+    back_to_case(workspace_id, case_id, "status");
     Ok(())
 }
 
@@ -277,16 +266,9 @@ pub async fn record_case_time(
     minutes: String,
     note: String,
 ) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
-    } = guard(workspace_id).await?;
-    repo::record_time(&state, &caller, &scope, case_id, &minutes, &note, &ip).await?;
-    leptos_axum::redirect(&format!(
-        "/workspaces/{workspace_id}/cases/{case_id}?done=time"
-    ));
+    let who = guard(workspace_id).await?;
+    repo::record_time(&who, case_id, &minutes, &note).await?;
+    back_to_case(workspace_id, case_id, "time");
     Ok(())
 }
 
@@ -297,35 +279,21 @@ pub async fn share_case_with_group(
     case_id: i64,
     group_id: String,
 ) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
-    } = guard(workspace_id).await?;
+    let who = guard(workspace_id).await?;
     let group_id = group_id
         .trim()
         .parse::<i64>()
         .map_err(|_| AppError::field("group_id", "Choose a group."))?;
-    repo::share_group(&state, &caller, &scope, case_id, group_id, &ip).await?;
-    leptos_axum::redirect(&format!(
-        "/workspaces/{workspace_id}/cases/{case_id}?done=shared"
-    ));
+    repo::share_group(&who, case_id, group_id).await?;
+    back_to_case(workspace_id, case_id, "shared");
     Ok(())
 }
 
 /// Shares a case with another member of the same workspace (its opener or an administrator).
 #[server(endpoint = "share_case")]
 pub async fn share_case(workspace_id: i64, case_id: i64, email: String) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
-    } = guard(workspace_id).await?;
-    repo::share(&state, &caller, &scope, case_id, &email, &ip).await?;
-    leptos_axum::redirect(&format!(
-        "/workspaces/{workspace_id}/cases/{case_id}?done=shared"
-    ));
+    let who = guard(workspace_id).await?;
+    repo::share(&who, case_id, &email).await?;
+    back_to_case(workspace_id, case_id, "shared");
     Ok(())
 }

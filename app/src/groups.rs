@@ -82,27 +82,17 @@ pub async fn list_groups(workspace_id: i64) -> Result<GroupList, AppError> {
 
 #[server(endpoint = "create_group")]
 pub async fn create_group(workspace_id: i64, name: String) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
-    } = require(workspace_id, Permission::ManageMembers).await?;
+    let who = require(workspace_id, Permission::ManageMembers).await?;
     let name = GroupName::parse(&name).map_err(|m| AppError::field("name", m))?;
-    repo::create(&state.db, &caller, &scope, &name, &ip).await?;
+    repo::create(&who, &name).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=created"));
     Ok(())
 }
 
 #[server(endpoint = "delete_group")]
 pub async fn delete_group(workspace_id: i64, group_id: i64) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
-    } = require(workspace_id, Permission::ManageMembers).await?;
-    repo::delete(&state.db, &caller, &scope, group_id, &ip).await?;
+    let who = require(workspace_id, Permission::ManageMembers).await?;
+    repo::delete(&who, group_id).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=deleted"));
     Ok(())
 }
@@ -114,13 +104,8 @@ pub async fn add_group_member(
     group_id: i64,
     email: String,
 ) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
-    } = require(workspace_id, Permission::ManageMembers).await?;
-    repo::add_member(&state.db, &caller, &scope, group_id, &email, &ip).await?;
+    let who = require(workspace_id, Permission::ManageMembers).await?;
+    repo::add_member(&who, group_id, &email).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=added"));
     Ok(())
 }
@@ -131,13 +116,8 @@ pub async fn remove_group_member(
     group_id: i64,
     account_id: i64,
 ) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
-    } = require(workspace_id, Permission::ManageMembers).await?;
-    repo::remove_member(&state.db, &caller, &scope, group_id, account_id, &ip).await?;
+    let who = require(workspace_id, Permission::ManageMembers).await?;
+    repo::remove_member(&who, group_id, account_id).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/groups?done=removed"));
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::{
     },
     error::{AppError, FieldErrors},
     state::{link, now, AppState, Db},
-    workspaces::access::WorkspaceScope,
+    workspaces::access::{Authorized, WorkspaceScope},
 };
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
@@ -469,13 +469,13 @@ async fn bump_month(
     Ok(())
 }
 
-pub async fn open(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
-    input: NewCase,
-    ip: &str,
-) -> Result<i64, AppError> {
+pub async fn open(who: &Authorized, input: NewCase) -> Result<i64, AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = who;
     if !scope.support_contact {
         tracing::info!(
             account = caller.account_id,
@@ -582,13 +582,16 @@ async fn insert_event(
 }
 
 pub async fn add_note(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
+    who: &Authorized,
     case_id: i64,
     body: &CaseDescription,
-    ip: &str,
 ) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = who;
     let mut tx = state.db.begin_write().await?;
     let case = visible(&mut tx, scope, caller, case_id).await?;
     insert_event(
@@ -629,13 +632,16 @@ pub async fn add_note(
 }
 
 pub async fn set_status(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
+    who: &Authorized,
     case_id: i64,
     status: CaseStatus,
-    ip: &str,
 ) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = who;
     let mut tx = state.db.begin_write().await?;
     let case = visible(&mut tx, scope, caller, case_id).await?;
     let opener = case.opened_by == caller.account_id;
@@ -722,14 +728,17 @@ pub async fn set_status(
 }
 
 pub async fn record_time(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
+    who: &Authorized,
     case_id: i64,
     minutes: &str,
     note: &str,
-    ip: &str,
 ) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = who;
     if !scope.is_staff {
         tracing::info!(account = caller.account_id, case_id, "refused: record time");
         return Err(AppError::Forbidden(
@@ -789,14 +798,13 @@ pub async fn record_time(
     Ok(())
 }
 
-pub async fn share(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
-    case_id: i64,
-    email: &str,
-    ip: &str,
-) -> Result<(), AppError> {
+pub async fn share(who: &Authorized, case_id: i64, email: &str) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = who;
     let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
     let mut tx = state.db.begin_write().await?;
     let case = shareable(&mut tx, scope, caller, case_id).await?;
@@ -868,14 +876,13 @@ async fn shareable(
 }
 
 /// Shares a case with a group of its workspace; the group's members (but the caller) are told.
-pub async fn share_group(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
-    case_id: i64,
-    group_id: i64,
-    ip: &str,
-) -> Result<(), AppError> {
+pub async fn share_group(who: &Authorized, case_id: i64, group_id: i64) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = who;
     let mut tx = state.db.begin_write().await?;
     let case = shareable(&mut tx, scope, caller, case_id).await?;
     // A group of another workspace is refused like one that does not exist.

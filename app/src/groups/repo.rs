@@ -2,12 +2,12 @@
 //! guard authorized: a group id of another workspace answers like a missing one.
 
 use crate::{
-    accounts::{session::Caller, types::EmailAddress},
+    accounts::types::EmailAddress,
     audit::repo::{self as audit, Entry},
     error::AppError,
     groups::{Group, GroupList, GroupMember, GroupName, MAX_GROUPS},
     state::{link, now, Db},
-    workspaces::access::WorkspaceScope,
+    workspaces::access::{Authorized, WorkspaceScope},
 };
 use sqlx::{Any, Row, Transaction};
 
@@ -80,14 +80,14 @@ pub async fn name_of(tx: &mut Tx, workspace_id: i64, group_id: i64) -> Result<St
     Ok(row.try_get("name")?)
 }
 
-pub async fn create(
-    db: &Db,
-    caller: &Caller,
-    scope: &WorkspaceScope,
-    name: &GroupName,
-    ip: &str,
-) -> Result<i64, AppError> {
-    let mut tx = db.begin_write().await?;
+pub async fn create(who: &Authorized, name: &GroupName) -> Result<i64, AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = who;
+    let mut tx = state.db.begin_write().await?;
     let count: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM workspace_groups WHERE workspace_id = $1")
             .bind(scope.workspace_id)
@@ -135,14 +135,14 @@ pub async fn create(
     Ok(id)
 }
 
-pub async fn delete(
-    db: &Db,
-    caller: &Caller,
-    scope: &WorkspaceScope,
-    group_id: i64,
-    ip: &str,
-) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
+pub async fn delete(who: &Authorized, group_id: i64) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = who;
+    let mut tx = state.db.begin_write().await?;
     let name = name_of(&mut tx, scope.workspace_id, group_id).await?;
     // Its members and the cases shared with it go with it (ON DELETE CASCADE).
     sqlx::query("DELETE FROM workspace_groups WHERE id = $1 AND workspace_id = $2")
@@ -159,16 +159,15 @@ pub async fn delete(
     Ok(())
 }
 
-pub async fn add_member(
-    db: &Db,
-    caller: &Caller,
-    scope: &WorkspaceScope,
-    group_id: i64,
-    email: &str,
-    ip: &str,
-) -> Result<(), AppError> {
+pub async fn add_member(who: &Authorized, group_id: i64, email: &str) -> Result<(), AppError> {
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = who;
     let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
-    let mut tx = db.begin_write().await?;
+    let mut tx = state.db.begin_write().await?;
     let name = name_of(&mut tx, scope.workspace_id, group_id).await?;
     let (account, _) = crate::members::repo::by_email(
         &mut tx,
@@ -207,14 +206,17 @@ pub async fn add_member(
 }
 
 pub async fn remove_member(
-    db: &Db,
-    caller: &Caller,
-    scope: &WorkspaceScope,
+    who: &Authorized,
     group_id: i64,
     account_id: i64,
-    ip: &str,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ip,
+    } = who;
+    let mut tx = state.db.begin_write().await?;
     let name = name_of(&mut tx, scope.workspace_id, group_id).await?;
     let email: String = sqlx::query(
         "SELECT a.email FROM group_members gm JOIN accounts a ON a.id = gm.account_id \
