@@ -978,6 +978,20 @@ on_both_engines!(sharing_with_a_group_of_the_workspace, |app| {
     )
     .await;
     assert_eq!(added.status, 200, "{}", added.body);
+    // Also shared with them by name: removal forgets that too.
+    let named = post(
+        &app,
+        "share_case",
+        &w.contact,
+        &[
+            ("workspace_id", &ws),
+            ("case_id", &case),
+            ("email", "member@contoso.com"),
+        ],
+    )
+    .await;
+    assert_eq!(named.status, 200, "{}", named.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM case_shares").await, 1);
     let membership = app
         .count(&format!(
             "SELECT id FROM memberships WHERE workspace_id = {ws} AND account_id = {member_id}"
@@ -993,6 +1007,7 @@ on_both_engines!(sharing_with_a_group_of_the_workspace, |app| {
     .await;
     assert_eq!(removed.status, 200, "{}", removed.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM group_members").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM case_shares").await, 0);
     // Deleting the group takes its shares with it; every step is in the audit log.
     let deleted = post(
         &app,

@@ -249,22 +249,31 @@ pub async fn remove_member(
     Ok(())
 }
 
-/// Takes a member who leaves the workspace out of its groups (inside the removal's transaction,
-/// before the membership goes).
+/// Forgets what a member who leaves the workspace was given in it: their groups and the cases
+/// shared with them by name (inside the removal's transaction, before the membership goes), so
+/// an invitation back later starts afresh.
 pub async fn forget_member(
     tx: &mut Tx,
     workspace_id: i64,
     membership_id: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "DELETE FROM group_members \
-         WHERE account_id = (SELECT m.account_id FROM memberships m \
-             WHERE m.id = $2 AND m.workspace_id = $1) \
-           AND group_id IN (SELECT g.id FROM workspace_groups g WHERE g.workspace_id = $1)",
-    )
-    .bind(workspace_id)
-    .bind(membership_id)
-    .execute(&mut **tx)
-    .await?;
+    const ACCOUNT: &str =
+        "(SELECT m.account_id FROM memberships m WHERE m.id = $2 AND m.workspace_id = $1)";
+    for sql in [
+        format!(
+            "DELETE FROM group_members WHERE account_id = {ACCOUNT} \
+             AND group_id IN (SELECT g.id FROM workspace_groups g WHERE g.workspace_id = $1)"
+        ),
+        format!(
+            "DELETE FROM case_shares WHERE account_id = {ACCOUNT} \
+             AND case_id IN (SELECT c.id FROM cases c WHERE c.workspace_id = $1)"
+        ),
+    ] {
+        sqlx::query(&sql)
+            .bind(workspace_id)
+            .bind(membership_id)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
