@@ -228,11 +228,16 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
                 match user.await {
                     Ok(Some(_)) => children.read_value()().into_any(),
                     _ => {
-                        let here = format!(
-                            "{}{}",
-                            location.pathname.get_untracked(),
-                            location.search.get_untracked()
-                        );
+                        // The router's `search` has no leading "?": put it back, or
+                        // `/activity?workspace=2` would come back as `/activityworkspace=2`.
+                        let search = location.search.get_untracked();
+                        let search = search.trim_start_matches('?');
+                        let pathname = location.pathname.get_untracked();
+                        let here = if search.is_empty() {
+                            pathname
+                        } else {
+                            format!("{pathname}?{search}")
+                        };
                         let target = format!(
                             "/sign-in?next={}",
                             accounts::pages::encode(&accounts::safe_next(&here))

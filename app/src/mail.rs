@@ -5,10 +5,16 @@
 //! Delivery is at-least-once with a lease: a claimed row belongs to one worker for
 //! `LEASE_SECS`, so two server instances on one database never send the same message twice
 //! unless a worker dies between sending and recording it.
+//!
+//! An invitation mail is stored without its link's token (`invitation_id` and `token_at` say
+//! which invitation and where the token goes). The worker makes the token as it delivers, so a
+//! copy of the database never holds a link that opens anything (SECURITY.md, "no usable token
+//! at rest").
 
 use crate::{
     error::AppError,
     state::{now, Db},
+    tokens::{hash_token, random_token},
 };
 use lettre::{
     message::{header::ContentType, Mailbox},
@@ -213,6 +219,58 @@ struct Claimed {
     subject: String,
     body: String,
     attempts: i64,
+    /// An invitation mail: which invitation, and where in `body` its token goes.
+    invitation: Option<(i64, i64)>,
+}
+
+/// `body` with `secret` put in at `at` characters from the start (the end if it is shorter).
+pub fn with_secret(body: &str, at: i64, secret: &str) -> String {
+    let split = usize::try_from(at)
+        .ok()
+        .and_then(|n| body.char_indices().nth(n))
+        .map_or(body.len(), |(i, _)| i);
+    format!("{}{secret}{}", &body[..split], &body[split..])
+}
+
+/// The text of an invitation mail with a fresh token, whose hash replaces the invitation's in the
+/// same statement: the token exists only in the message that leaves. None when the invitation
+/// was meanwhile accepted, revoked or let expire, or when a newer message for it is queued (that
+/// one carries the only good link, so a late retry of this one cannot undo a resend).
+async fn with_fresh_token(
+    db: &Db,
+    message: &Claimed,
+    invitation_id: i64,
+    token_at: i64,
+) -> Result<Option<String>, AppError> {
+    let token = random_token();
+    let now = now();
+    let renewed = sqlx::query(
+        "UPDATE invitations SET token_hash = $1, updated_at = $2 \
+         WHERE id = $3 AND status = 'pending' AND expires_at > $2 \
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.invitation_id = $3 AND o.id > $4)",
+    )
+    .bind(hash_token(&token))
+    .bind(now)
+    .bind(invitation_id)
+    .bind(message.id)
+    .execute(db.pool())
+    .await?;
+    Ok((renewed.rows_affected() == 1).then(|| with_secret(&message.body, token_at, &token)))
+}
+
+/// Leaves a message unsent for good, saying why.
+async fn set_aside(db: &Db, id: i64, reason: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE outbox SET last_error = $1, next_attempt_at = $2, claimed_until = NULL, \
+         updated_at = $3 WHERE id = $4",
+    )
+    .bind(reason)
+    .bind(NEVER)
+    .bind(now())
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
 }
 
 /// Claims up to `batch` due messages and sends them; returns how many went out.
@@ -233,7 +291,7 @@ pub async fn deliver_due(
          WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
          AND (claimed_until IS NULL OR claimed_until <= $1) ORDER BY id LIMIT $3) \
          AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $1) \
-         RETURNING id, to_address, subject, body, attempts",
+         RETURNING id, to_address, subject, body, attempts, invitation_id, token_at",
     )
     .bind(now)
     .bind(LEASE_SECS)
@@ -251,6 +309,13 @@ pub async fn deliver_due(
                 subject: row.try_get("subject")?,
                 body: row.try_get("body")?,
                 attempts: row.try_get("attempts")?,
+                invitation: match (
+                    row.try_get::<Option<i64>, _>("invitation_id")?,
+                    row.try_get::<Option<i64>, _>("token_at")?,
+                ) {
+                    (Some(id), Some(at)) => Some((id, at)),
+                    _ => None,
+                },
             })
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
@@ -259,14 +324,25 @@ pub async fn deliver_due(
 
     let mut sent = 0;
     for message in claimed {
+        let body = match message.invitation {
+            None => message.body.clone(),
+            Some((invitation_id, token_at)) => {
+                match with_fresh_token(db, &message, invitation_id, token_at).await? {
+                    Some(body) => body,
+                    None => {
+                        set_aside(
+                            db,
+                            message.id,
+                            "the invitation is no longer open, or was sent again",
+                        )
+                        .await?;
+                        continue;
+                    }
+                }
+            }
+        };
         match mailer
-            .send(
-                message.id,
-                from,
-                &message.to,
-                &message.subject,
-                &message.body,
-            )
+            .send(message.id, from, &message.to, &message.subject, &body)
             .await
         {
             Ok(()) => {

@@ -95,6 +95,8 @@ pub struct Config {
     pub sign_in_attempts_per_minute: u32,
     /// How long an invitation link stays valid.
     pub invitation_ttl: Duration,
+    /// Addresses a workspace's administrators may invite (or invite again) per UTC day.
+    pub invitations_per_day: i64,
 }
 
 impl Config {
@@ -108,6 +110,7 @@ impl Config {
             trusted_proxies,
             sign_in_attempts_per_minute: crate::accounts::security::DEFAULT_ATTEMPTS_PER_MINUTE,
             invitation_ttl: Duration::from_secs(14 * 24 * 60 * 60),
+            invitations_per_day: crate::invitations::service::DEFAULT_INVITATIONS_PER_DAY,
         }
     }
 

@@ -10,29 +10,29 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-/// Refuses state-changing requests that a browser marks as cross-site, or whose `Origin` is not
-/// this host. Requests with neither header come from non-browser clients, which cannot carry a
-/// victim's cookies, so they pass.
-pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
+/// Refuses state-changing requests that a browser marks as coming from anywhere but this
+/// origin, or whose `Origin` is not the configured base URL's. `same-site` is refused too: a
+/// sibling subdomain is another party that the session cookie would still reach. Requests with
+/// neither header come from non-browser clients, which cannot carry a victim's cookies, so they
+/// pass.
+pub async fn refuse_cross_site(
+    State(own_origin): State<std::sync::Arc<str>>,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
     let headers = req.headers();
-    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    let refused = match fetch_site {
-        Some(site) => site == "cross-site",
-        None => match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            Some(origin) => {
-                let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-                let origin_host = origin
-                    .strip_prefix("https://")
-                    .or_else(|| origin.strip_prefix("http://"));
-                origin_host.is_none() || origin_host != host
-            }
-            None => false,
-        },
-    };
-    if refused {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let site_refused =
+        text("sec-fetch-site").is_some_and(|site| !matches!(site, "same-origin" | "none"));
+    let origin_refused = headers.get(header::ORIGIN).is_some_and(|origin| {
+        origin
+            .to_str()
+            .map_or(true, |o| normalized_origin(o) != *own_origin)
+    });
+    if site_refused || origin_refused {
         tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
         return (
             StatusCode::FORBIDDEN,
@@ -41,6 +41,93 @@ pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
             .into_response();
     }
     next.run(req).await
+}
+
+/// `scheme://host[:port]` of a URL as a browser's `Origin` header spells it: lowercased, without
+/// a path, and without the scheme's default port.
+pub fn normalized_origin(url: &str) -> String {
+    let url = url.trim().to_ascii_lowercase();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = match scheme {
+        "https" => authority.strip_suffix(":443").unwrap_or(authority),
+        "http" => authority.strip_suffix(":80").unwrap_or(authority),
+        _ => authority,
+    };
+    format!("{scheme}://{authority}")
+}
+
+/// The largest body a server function takes: its forms hold text (a case description, a list of
+/// 500 addresses); files go to their own routes with their own limits.
+pub const MAX_SERVER_FN_BODY: usize = 1024 * 1024;
+
+fn refuse(status: StatusCode, message: &'static str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
+/// Reads a server function's body before leptos does, so what the server-function layer would
+/// answer with 500 (and an error in the log) gets its own status and a sentence: a body over
+/// the limit 413, one that stops short or a form that is not UTF-8 400.
+pub async fn check_server_fn_body(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") || req.method() == Method::GET {
+        return next.run(req).await;
+    }
+    const TOO_LARGE: &str =
+        "This request is larger than 1 MiB and was refused. Shorten the text and try again.";
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_SERVER_FN_BODY as u64) {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE);
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, MAX_SERVER_FN_BODY).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            let too_large = std::error::Error::source(&error)
+                .is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
+            return if too_large {
+                refuse(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE)
+            } else {
+                tracing::info!(%error, "a request body stopped short");
+                refuse(
+                    StatusCode::BAD_REQUEST,
+                    "The request stopped before all of it arrived, so nothing was changed. Please try again.",
+                )
+            };
+        }
+    };
+    if is_form && !form_is_utf8(&bytes) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "The form was not sent as UTF-8 text, so nothing was changed. Please send it again from the page.",
+        );
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// Whether a form body, and every name and value in it once percent-decoded, is UTF-8.
+fn form_is_utf8(body: &[u8]) -> bool {
+    std::str::from_utf8(body).is_ok()
+        && body
+            .split(|b| *b == b'&')
+            .flat_map(|pair| pair.split(|b| *b == b'='))
+            .all(|part| std::str::from_utf8(&urlencoding::decode_binary(part)).is_ok())
 }
 
 /// The pages carry a nonce-based Content-Security-Policy set while rendering (`app::shell`);
@@ -106,5 +193,38 @@ pub async fn health(state: AppState) -> Response {
             tracing::error!("health check: {error}");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{form_is_utf8, normalized_origin};
+
+    #[test]
+    fn forms_must_decode_to_utf8() {
+        assert!(form_is_utf8(b"name=Zo%C3%AB+%C3%85&x="));
+        assert!(!form_is_utf8(b"name=jos%E9"));
+        assert!(!form_is_utf8(b"name=jos\xE9"));
+    }
+
+    #[test]
+    fn origins_compare_as_browsers_send_them() {
+        assert_eq!(
+            normalized_origin("https://Hub.Example:443/portal/"),
+            "https://hub.example"
+        );
+        assert_eq!(
+            normalized_origin("http://127.0.0.1:3000"),
+            "http://127.0.0.1:3000"
+        );
+        assert_eq!(
+            normalized_origin("http://hub.example:80"),
+            "http://hub.example"
+        );
+        assert_ne!(
+            normalized_origin("https://evil.hub.example"),
+            "https://hub.example"
+        );
+        assert_eq!(normalized_origin("null"), "null");
     }
 }

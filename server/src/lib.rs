@@ -28,6 +28,26 @@ pub struct Settings {
     pub mail_dir: String,
     pub smtp_url: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
+    pub sign_in_attempts_per_minute: u32,
+    pub invitations_per_day: i64,
+}
+
+/// A whole number from 1 to `max` in the variable `name`, or `default` when it is unset.
+fn number<T: std::str::FromStr + PartialOrd + From<u8> + std::fmt::Display>(
+    value: Option<String>,
+    name: &str,
+    default: T,
+    max: T,
+) -> Result<T, String> {
+    match value {
+        None => Ok(default),
+        Some(text) => text
+            .trim()
+            .parse::<T>()
+            .ok()
+            .filter(|n| *n >= T::from(1) && *n <= max)
+            .ok_or_else(|| format!("{name} must be a whole number from 1 to {max}")),
+    }
 }
 
 impl Settings {
@@ -58,11 +78,26 @@ impl Settings {
             mail_dir: var("SERVICES_HUB_MAIL_DIR").unwrap_or_else(|| "data/mail".to_owned()),
             smtp_url: var("SERVICES_HUB_SMTP_URL"),
             trusted_proxies,
+            sign_in_attempts_per_minute: number(
+                var("SERVICES_HUB_SIGN_IN_ATTEMPTS_PER_MINUTE"),
+                "SERVICES_HUB_SIGN_IN_ATTEMPTS_PER_MINUTE",
+                app::accounts::security::DEFAULT_ATTEMPTS_PER_MINUTE,
+                100_000,
+            )?,
+            invitations_per_day: number(
+                var("SERVICES_HUB_INVITATIONS_PER_DAY"),
+                "SERVICES_HUB_INVITATIONS_PER_DAY",
+                app::invitations::service::DEFAULT_INVITATIONS_PER_DAY,
+                10_000_000,
+            )?,
         })
     }
 
     pub fn config(&self) -> Config {
-        Config::new(self.base_url.clone(), self.trusted_proxies.clone())
+        let mut config = Config::new(self.base_url.clone(), self.trusted_proxies.clone());
+        config.sign_in_attempts_per_minute = self.sign_in_attempts_per_minute;
+        config.invitations_per_day = self.invitations_per_day;
+        config
     }
 }
 
@@ -152,7 +187,13 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         >(context, shell))
         .with_state(options)
         .layer(axum::middleware::from_fn(layers::status_from_app_error))
-        .layer(axum::middleware::from_fn(layers::refuse_cross_site))
+        // leptos_axum registers each server function at its own path, so this sits on the whole
+        // router and picks out /api/ itself.
+        .layer(axum::middleware::from_fn(layers::check_server_fn_body))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::<str>::from(layers::normalized_origin(&state.config.base_url)),
+            layers::refuse_cross_site,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.config.secure_cookies,
             layers::security_headers,

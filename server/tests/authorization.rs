@@ -128,6 +128,14 @@ enum Target {
 
 use Target::*;
 
+macro_rules! ensure {
+    ($cond:expr, $($message:tt)+) => {
+        if !$cond {
+            return Err(format!($($message)+));
+        }
+    };
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Expect {
     /// 200; a write had its effect; a list contains the case.
@@ -230,6 +238,14 @@ const SETUP_DELIVERIES: [&str; 3] = [
     "Setup delivery Alpha",
     "Setup delivery Bravo",
     "Setup delivery Charlie",
+];
+/// One open invitation in each workspace at setup, in the order of `NAMES`: its address is in
+/// the audit log, which only the workspace's administrators and the agreement's staff read, so
+/// Customer Activity's feed and export may show it to them and to nobody else.
+const SETUP_INVITEES: [&str; 3] = [
+    "invitee-operations@contoso.com",
+    "invitee-finance@contoso.com",
+    "invitee-laboratory@fabrikam.com",
 ];
 
 fn json(response: &TestResponse) -> Value {
@@ -337,6 +353,36 @@ impl World {
             UnassignedCsam => workspace == self.fabrikam,
             _ => false,
         }
+    }
+
+    /// The role reads the workspace's audit log (its administrators, the agreement's staff).
+    fn reads_audit(&self, role: Role, workspace: i64) -> bool {
+        self.is_staff_of(role, workspace)
+            || match role {
+                WorkspaceAdmin | ServicesAdmin => workspace == self.a || workspace == self.finance,
+                OtherWorkspaceMember => workspace == self.finance,
+                OtherTenantMember => workspace == self.fabrikam,
+                _ => false,
+            }
+    }
+
+    /// Checks that what Customer Activity or its export shows of the audit log is what the role
+    /// may read elsewhere: each workspace's invitee exactly where the role reads its audit log.
+    fn check_audit_subset(&self, role: Role, target: Target, shown: &str) -> Result<(), String> {
+        let allowed = self.allowed(role, target);
+        for (i, workspace) in [self.a, self.finance, self.fabrikam]
+            .into_iter()
+            .enumerate()
+        {
+            let readable = allowed.contains(&workspace) && self.reads_audit(role, workspace);
+            ensure!(
+                shown.contains(SETUP_INVITEES[i]) == readable,
+                "the invitation of {} is {} what {role:?} is shown",
+                SETUP_INVITEES[i],
+                if readable { "missing from" } else { "in" }
+            );
+        }
+        Ok(())
     }
 
     /// The role sees every case of the workspace (administrators, "View all", staff).
@@ -531,6 +577,33 @@ async fn world(app: &TestApp) -> World {
         .await;
         assert_eq!(response.status, 200, "{}", response.body);
     }
+    // One open invitation in each workspace, made by its administrator. Their audit entries are
+    // moved a day ahead so that they stay among the feed's newest, whatever the cells add.
+    for (i, (workspace, admin)) in [
+        (a, WorkspaceAdmin),
+        (finance, OtherWorkspaceMember),
+        (fabrikam, OtherTenantMember),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let response = call(
+            app,
+            "invite_users",
+            cookies.get(&admin).map(String::as_str),
+            &[
+                ("workspace_id", workspace.to_string()),
+                ("emails", SETUP_INVITEES[i].to_owned()),
+                ("role", "member".to_owned()),
+            ],
+        )
+        .await;
+        assert_eq!(response.status, 200, "{}", response.body);
+    }
+    app.exec(
+        "UPDATE audit_log SET created_at = created_at + 86400 WHERE action = 'invitation.create'",
+    )
+    .await;
     let missing = call(
         app,
         "case_detail",
@@ -935,14 +1008,6 @@ async fn perform(
 }
 
 /// `Err` with a message unless `cond`.
-macro_rules! ensure {
-    ($cond:expr, $($message:tt)+) => {
-        if !$cond {
-            return Err(format!($($message)+));
-        }
-    };
-}
-
 fn in_list(ids: &[i64]) -> String {
     if ids.is_empty() {
         "NULL".to_owned()
@@ -1131,7 +1196,21 @@ async fn check_read(
                         .is_some_and(|n| names.contains(&n)),
                     "feed entry of another workspace: {entry}"
                 );
+                // Beyond the audit log's readers, only what this page or the case shows anyway.
+                let workspace = allowed
+                    .iter()
+                    .find(|id| entry["workspace"].as_str() == Some(w.name_of(**id)))
+                    .copied()
+                    .unwrap_or_default();
+                let action = entry["action"].as_str().unwrap_or_default();
+                ensure!(
+                    w.reads_audit(role, workspace)
+                        || action.starts_with("case.")
+                        || matches!(action, "delivery.record" | "benefit.add"),
+                    "{role:?} reads the audit entry {entry}"
+                );
             }
+            w.check_audit_subset(role, target, &response.body)?;
             let can_record = matches!(allowed.as_slice(), [one] if w.is_staff_of(role, *one));
             ensure!(
                 data["can_record"] == can_record,
@@ -1162,6 +1241,7 @@ async fn check_read(
                     if shown { "missing from" } else { "in" }
                 );
             }
+            w.check_audit_subset(role, target, &response.body)?;
         }
         ListGroups => {
             let data = json(response);

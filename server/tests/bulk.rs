@@ -334,3 +334,38 @@ on_both_engines!(ten_thousand_lines_are_invited_in_one_transaction, |app| {
     assert_eq!(page["total"], 1);
     assert_eq!(page["rows"][0]["email"], "user9999@contoso.com");
 });
+
+on_both_engines!(an_upload_cut_off_midway_says_so, |app| {
+    let (workspace, cookie) = setup(&app).await;
+    // The connection ends inside the file: not "too large", and nothing is stored.
+    let mut start = multipart(b"a@contoso.com\nb@contoso.com\n");
+    start.truncate(start.len() - 30);
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
+        Ok(start),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection reset",
+        )),
+    ];
+    let request = Request::post(format!("/workspaces/{workspace}/users/import"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header("cookie", &cookie)
+        .body(Body::from_stream(futures::stream::iter(chunks)))
+        .expect("request");
+    let response = app.request(request).await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    let location = response.header("location").unwrap_or_default().to_owned();
+    assert!(location.ends_with("import_error=interrupted"), "{location}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM bulk_imports").await, 0);
+    // The page says what happened.
+    let page = app.get(&location, Some(&cookie)).await;
+    assert!(
+        page.body
+            .contains("The upload stopped before the whole file arrived"),
+        "{}",
+        page.body
+    );
+});

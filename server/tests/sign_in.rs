@@ -424,3 +424,39 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     assert_eq!(attempt(proxied.clone(), "10.0.0.1, 10.0.0.2").await, 422);
     proxied.finish().await;
 }
+
+#[tokio::test]
+async fn account_kind_lookups_are_limited_per_address() {
+    let app = TestApp::with_config(common::Engine::Sqlite, |config| {
+        config.sign_in_attempts_per_minute = 3;
+    })
+    .await;
+    let lookup = || {
+        app.call(
+            "sign_in_options",
+            &[("identifier", "megan@contoso.com")],
+            None,
+            &[],
+        )
+    };
+    for _ in 0..3 {
+        let allowed = lookup().await;
+        assert_eq!(allowed.status, 200, "{}", allowed.body);
+    }
+    let limited = lookup().await;
+    assert_eq!(limited.status, 429, "{}", limited.body);
+    assert!(limited.body.contains("TooManyRequests"), "{}", limited.body);
+    // The page that asks it (without JavaScript) says so too.
+    let page = app
+        .get("/sign-in?identifier=megan%40contoso.com", None)
+        .await;
+    assert!(page.body.contains("Too many attempts"), "{}", page.body);
+    // Looking up kinds spends no sign-in attempts of its own: signing in still gets its answer.
+    assert_eq!(
+        app.sign_in("nobody@example.org", "personal", "whatever12")
+            .await
+            .status,
+        422
+    );
+    app.finish().await;
+}

@@ -230,22 +230,23 @@ pub async fn insert_account(
     ip: &str,
 ) -> Result<i64, AppError> {
     let now = now();
-    let existing = sqlx::query(
-        "SELECT COUNT(*) AS n FROM accounts WHERE kind = $1 AND (email_canonical = $2 OR phone = $3)",
-    )
-    .bind(account.kind.as_str())
-    .bind(account.email.canonical())
-    .bind(account.phone.as_ref().map(|p| p.as_str()))
-    .fetch_one(&mut **tx)
-    .await?;
+    let existing =
+        sqlx::query("SELECT COUNT(*) AS n FROM accounts WHERE kind = $1 AND email_canonical = $2")
+            .bind(account.kind.as_str())
+            .bind(account.email.canonical())
+            .fetch_one(&mut **tx)
+            .await?;
     if existing.try_get::<i64, _>("n")? > 0 {
         return Err(AppError::field(
             "email",
             format!(
-                "A {} with this email address or phone number already exists.",
+                "A {} with this email address already exists.",
                 account.kind.label().to_lowercase()
             ),
         ));
+    }
+    if let Some(phone) = &account.phone {
+        phone_is_free(tx, phone, None).await?;
     }
     let id: i64 = sqlx::query(
         "INSERT INTO accounts (kind, email, email_canonical, phone, organization_id, display_name, \
@@ -305,8 +306,28 @@ pub async fn profile(db: &Db, account_id: i64) -> Result<Profile, AppError> {
     })
 }
 
-/// Saves the caller's own profile. A phone number already used by another account of the same
-/// kind is refused at the field (it would make phone sign-in ambiguous).
+/// A phone number signs in to the one account that has it, of either kind: another account
+/// (`except` is the caller's own) with the same number is refused at the field. Numbers are not
+/// verified, so a number someone else saved first is theirs; the unique index decides races.
+const PHONE_TAKEN: &str = "This phone number is already used by another account.";
+
+async fn phone_is_free(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    phone: &PhoneNumber,
+    except: Option<i64>,
+) -> Result<(), AppError> {
+    let clash = sqlx::query("SELECT COUNT(*) AS n FROM accounts WHERE phone = $1 AND id <> $2")
+        .bind(phone.as_str())
+        .bind(except.unwrap_or(0))
+        .fetch_one(&mut **tx)
+        .await?;
+    if clash.try_get::<i64, _>("n")? > 0 {
+        return Err(AppError::field("phone", PHONE_TAKEN));
+    }
+    Ok(())
+}
+
+/// Saves the caller's own profile; the phone number must be no other account's.
 pub async fn update_profile(
     db: &Db,
     account_id: i64,
@@ -314,20 +335,7 @@ pub async fn update_profile(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     if let Some(phone) = &update.phone {
-        let clash = sqlx::query(
-            "SELECT COUNT(*) AS n FROM accounts WHERE phone = $1 AND id <> $2 \
-             AND kind = (SELECT kind FROM accounts WHERE id = $2)",
-        )
-        .bind(phone.as_str())
-        .bind(account_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if clash.try_get::<i64, _>("n")? > 0 {
-            return Err(AppError::field(
-                "phone",
-                "This phone number is already used by another account.",
-            ));
-        }
+        phone_is_free(&mut tx, phone, Some(account_id)).await?;
     }
     let updated = sqlx::query(
         "UPDATE accounts SET display_name = $2, phone = $3, language = $4, time_zone = $5, \
@@ -341,7 +349,8 @@ pub async fn update_profile(
     .bind(update.notification_email.as_ref().map(|e| e.as_str()))
     .bind(now())
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(crate::error::unique_as("phone", PHONE_TAKEN))?;
     if updated.rows_affected() != 1 {
         return Err(AppError::NotFound);
     }

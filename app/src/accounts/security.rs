@@ -25,6 +25,10 @@ pub struct SignInGuards {
     /// queues here rather than starving the runtime or the health probe.
     hashing: Arc<Semaphore>,
     per_address: DefaultKeyedRateLimiter<IpAddr>,
+    /// "Which kinds of account has this address or phone?" tells whether accounts exist, so it
+    /// is limited per client address like sign-in, in a bucket of its own (each sign-in asks it
+    /// once or twice, and must not spend the attempts themselves).
+    lookups_per_address: DefaultKeyedRateLimiter<IpAddr>,
     verifications: AtomicU64,
 }
 
@@ -37,6 +41,7 @@ impl SignInGuards {
         Self {
             hashing: Arc::new(Semaphore::new(parallel)),
             per_address: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            lookups_per_address: RateLimiter::keyed(Quota::per_minute(per_minute)),
             verifications: AtomicU64::new(0),
         }
     }
@@ -44,6 +49,13 @@ impl SignInGuards {
     /// Refuses an address that has used up its attempts for now.
     pub fn check_address(&self, address: IpAddr) -> Result<(), AppError> {
         self.per_address
+            .check_key(&address)
+            .map_err(|_| AppError::TooManyRequests)
+    }
+
+    /// Refuses an address that has used up its account-kind look-ups for now.
+    pub fn check_lookup(&self, address: IpAddr) -> Result<(), AppError> {
+        self.lookups_per_address
             .check_key(&address)
             .map_err(|_| AppError::TooManyRequests)
     }

@@ -23,6 +23,9 @@ pub async fn sign_in_options(
     state: &AppState,
     identifier: &str,
 ) -> Result<AccountChoices, AppError> {
+    state
+        .security
+        .check_lookup(session::client_address(&state.config))?;
     let identifier =
         SignInIdentifier::parse(identifier).map_err(|m| AppError::field("identifier", m))?;
     let mut kinds = repo::kinds_for(&state.db, &identifier).await?;

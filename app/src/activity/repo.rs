@@ -335,9 +335,24 @@ pub async fn figures(
     }
     let users_joined: i64 = query.fetch_one(db.pool()).await?.try_get("n")?;
 
-    // The latest entries of the workspaces' audit log. An entry about a case names it, so it is
-    // listed only to who sees the case: in workspaces where the caller sees every case by role,
-    // all of them; elsewhere those `member_sees`.
+    // The latest entries of the workspaces' audit log, each only to who may read it elsewhere:
+    // where the caller reads the audit log (administrators, the agreement's staff), everything;
+    // elsewhere the deliveries and benefits this page shows anyway, and an entry about a case
+    // only to who sees that case (in workspaces where the caller sees every case by role, all
+    // of them; elsewhere those `member_sees`). Invitations, members and groups stay with the
+    // audit log's readers.
+    let in_list = |first: usize, ids: &[i64]| {
+        if ids.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!("al.workspace_id IN ({})", placeholders(first, ids.len()))
+        }
+    };
+    let audit_readers: Vec<i64> = scopes
+        .iter()
+        .filter(|s| s.can(Permission::ViewAudit))
+        .map(|s| s.workspace_id)
+        .collect();
     let all_cases: Vec<i64> = scopes
         .iter()
         .filter(|s| crate::cases::repo::sees_all(s) == 1)
@@ -345,24 +360,19 @@ pub async fn figures(
         .collect();
     let sql = format!(
         "SELECT al.workspace_id, al.actor_label, al.action, al.detail, al.created_at \
-         FROM audit_log al WHERE al.workspace_id IN ({}) AND (al.object_type <> 'case' \
-           OR {} \
-           OR EXISTS (SELECT 1 FROM cases c WHERE c.id = al.object_id \
-             AND c.workspace_id = al.workspace_id AND {})) \
+         FROM audit_log al WHERE al.workspace_id IN ({}) AND ({} \
+           OR al.object_type IN ('proactive_delivery', 'benefit') \
+           OR (al.object_type = 'case' AND ({} \
+             OR EXISTS (SELECT 1 FROM cases c WHERE c.id = al.object_id \
+               AND c.workspace_id = al.workspace_id AND {})))) \
          ORDER BY al.created_at DESC, al.id DESC LIMIT {FEED_SIZE}",
         placeholders(2, n),
-        if all_cases.is_empty() {
-            "1 = 0".to_owned()
-        } else {
-            format!(
-                "al.workspace_id IN ({})",
-                placeholders(2 + n, all_cases.len())
-            )
-        },
+        in_list(2 + n, &audit_readers),
+        in_list(2 + n + audit_readers.len(), &all_cases),
         crate::cases::repo::member_sees("$1")
     );
     let mut query = sqlx::query(&sql).bind(caller.account_id);
-    for id in ids.iter().chain(&all_cases) {
+    for id in ids.iter().chain(&audit_readers).chain(&all_cases) {
         query = query.bind(*id);
     }
     let feed = query

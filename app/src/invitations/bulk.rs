@@ -114,6 +114,9 @@ pub enum FileProblem {
     /// A quote left open swallows the lines after it, so a per-line report would mislead.
     #[error("Line {line}: a quotation mark opens a field that is not closed on that line.")]
     Malformed { line: usize },
+    /// The connection ended before the whole file arrived (the upload route, not the parser).
+    #[error("The upload stopped before the whole file arrived, so nothing was read. Check your connection and upload the file again.")]
+    Interrupted,
 }
 
 /// The code a redirect carries for a refused file (never free text: a crafted link could put
@@ -125,6 +128,7 @@ impl FileProblem {
             FileProblem::NotUtf8 => "not_utf8".to_owned(),
             FileProblem::TooManyLines => "too_many_lines".to_owned(),
             FileProblem::Empty => "empty".to_owned(),
+            FileProblem::Interrupted => "interrupted".to_owned(),
             FileProblem::Malformed { line } => format!("malformed_{line}"),
         }
     }
@@ -135,6 +139,7 @@ impl FileProblem {
             "not_utf8" => FileProblem::NotUtf8,
             "too_many_lines" => FileProblem::TooManyLines,
             "empty" => FileProblem::Empty,
+            "interrupted" => FileProblem::Interrupted,
             other => FileProblem::Malformed {
                 line: other.strip_prefix("malformed_")?.parse().ok()?,
             },

@@ -57,7 +57,7 @@ fn ReportView(
             .value()
             .get()
             .and_then(Result::err)
-            .map(|e| e.to_string())
+            .map(|e| e.field_message("file").unwrap_or_else(|| e.to_string()))
     });
     let hidden = report.problems.len() < report.lines - report.will_invite;
     view! {

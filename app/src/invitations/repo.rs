@@ -10,6 +10,7 @@ use crate::{
     tokens::{hash_token, random_token},
 };
 use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
 
 pub type Tx = Transaction<'static, Any>;
 
@@ -55,14 +56,15 @@ pub async fn insert_many(
     .execute(&mut **tx)
     .await?;
     let mut invitations = Vec::with_capacity(items.len());
-    let mut mails = Vec::with_capacity(items.len());
     let mut audits = Vec::with_capacity(items.len());
     let (actor_id, actor_label) = match ctx.invited_by {
         Some(id) => (Some(id), ctx.inviter_label.to_owned()),
         None => (None, "operator (command line)".to_owned()),
     };
-    for item in items {
-        let token = random_token();
+    // Each invitation starts with a hash nobody holds a token for; its mail gets the real one
+    // when it is delivered. The hash also finds the new row's id below.
+    let hashes: Vec<String> = items.iter().map(|_| unusable_hash()).collect();
+    for (item, hash) in items.iter().zip(&hashes) {
         invitations.push(vec![
             Cell::Int(ctx.workspace_id),
             Cell::Text(item.email.as_str().to_owned()),
@@ -70,29 +72,13 @@ pub async fn insert_many(
             Cell::Text(item.name.clone()),
             Cell::Text(item.role.as_str().to_owned()),
             Cell::Int(i64::from(item.support_contact)),
-            Cell::Text(hash_token(&token)),
+            Cell::Text(hash.clone()),
             Cell::Text("pending".to_owned()),
             Cell::Int(ctx.expires_at),
             Cell::OptInt(ctx.invited_by),
             Cell::Int(now),
             Cell::Int(now),
         ]);
-        let body = mail_text::body(&mail_text::InvitationMail {
-            base_url: ctx.base_url,
-            token: &token,
-            email: item.email.as_str(),
-            name: &item.name,
-            workspace: ctx.workspace_name,
-            organization: ctx.organization_name,
-            inviter: ctx.inviter_label,
-            expires_at: ctx.expires_at,
-        });
-        mails.push(outbox_row(
-            item.email.as_str(),
-            &mail_text::subject(ctx.workspace_name),
-            &body,
-            now,
-        ));
         audits.push(vec![
             Cell::OptInt(actor_id),
             Cell::Text(actor_label.clone()),
@@ -127,6 +113,18 @@ pub async fn insert_many(
         invitations,
     )
     .await?;
+    let ids = ids_by_hash(tx, ctx.workspace_id, now).await?;
+    let mails = items
+        .iter()
+        .zip(&hashes)
+        .map(|(item, hash)| {
+            let id = ids
+                .get(hash)
+                .copied()
+                .ok_or_else(|| AppError::internal("a new invitation was not found by its hash"))?;
+            Ok(mail_row(ctx, id, item.email.as_str(), &item.name, now))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     insert_rows(tx, "outbox", OUTBOX_COLUMNS, mails).await?;
     insert_rows(
         tx,
@@ -155,20 +153,65 @@ pub async fn insert_many(
     Ok(())
 }
 
+/// A token hash that no token is known for: what an invitation holds until its mail leaves.
+fn unusable_hash() -> String {
+    hash_token(&random_token())
+}
+
+/// The ids of the invitations this transaction just wrote to the workspace, by token hash.
+async fn ids_by_hash(
+    tx: &mut Tx,
+    workspace_id: i64,
+    created_at: i64,
+) -> Result<HashMap<String, i64>, AppError> {
+    sqlx::query(
+        "SELECT id, token_hash FROM invitations \
+         WHERE workspace_id = $1 AND created_at = $2 AND status = 'pending'",
+    )
+    .bind(workspace_id)
+    .bind(created_at)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|row| Ok((row.try_get("token_hash")?, row.try_get("id")?)))
+    .collect()
+}
+
 const OUTBOX_COLUMNS: &[&str] = &[
     "to_address",
     "subject",
     "body",
+    "invitation_id",
+    "token_at",
     "next_attempt_at",
     "created_at",
     "updated_at",
 ];
 
-fn outbox_row(to: &str, subject: &str, body: &str, now: i64) -> Vec<Cell> {
+/// The outbox row of an invitation's mail: its text without the token, and where the token
+/// goes when the mail worker delivers it.
+fn mail_row(
+    ctx: &InviteContext<'_>,
+    invitation_id: i64,
+    to: &str,
+    name: &str,
+    now: i64,
+) -> Vec<Cell> {
+    let (body, token_at) = mail_text::body(&mail_text::InvitationMail {
+        base_url: ctx.base_url,
+        email: to,
+        name,
+        workspace: ctx.workspace_name,
+        organization: ctx.organization_name,
+        inviter: ctx.inviter_label,
+        expires_at: ctx.expires_at,
+    });
     vec![
         Cell::Text(to.to_owned()),
-        Cell::Text(subject.to_owned()),
-        Cell::Text(body.to_owned()),
+        Cell::Text(mail_text::subject(ctx.workspace_name)),
+        Cell::Text(body),
+        Cell::Int(invitation_id),
+        Cell::Int(token_at),
         Cell::Int(now),
         Cell::Int(now),
         Cell::Int(now),
@@ -302,20 +345,20 @@ pub async fn grant(tx: &mut Tx, invitation: &Found, account_id: i64) -> Result<(
     Ok(())
 }
 
-/// A new token and expiry for an open invitation: the old link stops working at once.
+/// A new expiry and a new mail for an open invitation: the old link stops working at once, and
+/// the new one is made when the mail leaves.
 pub async fn renew(
     tx: &mut Tx,
     invitation: &Found,
     ctx: &InviteContext<'_>,
 ) -> Result<(), AppError> {
     let now = now();
-    let token = random_token();
     let updated = sqlx::query(
         "UPDATE invitations SET token_hash = $2, expires_at = $3, updated_at = $4 \
          WHERE id = $1 AND status = 'pending'",
     )
     .bind(invitation.id)
-    .bind(hash_token(&token))
+    .bind(unusable_hash())
     .bind(ctx.expires_at)
     .bind(now)
     .execute(&mut **tx)
@@ -325,24 +368,15 @@ pub async fn renew(
             "Only an open invitation can be sent again; invite the address anew.".to_owned(),
         ));
     }
-    let body = mail_text::body(&mail_text::InvitationMail {
-        base_url: ctx.base_url,
-        token: &token,
-        email: &invitation.email,
-        name: &invitation.name,
-        workspace: ctx.workspace_name,
-        organization: ctx.organization_name,
-        inviter: ctx.inviter_label,
-        expires_at: ctx.expires_at,
-    });
     insert_rows(
         tx,
         "outbox",
         OUTBOX_COLUMNS,
-        vec![outbox_row(
+        vec![mail_row(
+            ctx,
+            invitation.id,
             &invitation.email,
-            &mail_text::subject(ctx.workspace_name),
-            &body,
+            &invitation.name,
             now,
         )],
     )
@@ -390,6 +424,46 @@ pub fn audit_entry<'a>(
 pub async fn record(tx: &mut Tx, entry: Entry<'_>) -> Result<(), AppError> {
     audit::record(tx, entry).await?;
     Ok(())
+}
+
+/// Draws `count` invitations from the workspace's budget for today (UTC), in the caller's
+/// transaction, so a send that fails gives them back. One conditional upsert: two parallel
+/// requests cannot both pass the budget. `Err(left)` says how many were left when too few.
+pub async fn draw_budget(
+    tx: &mut Tx,
+    workspace_id: i64,
+    count: i64,
+    per_day: i64,
+) -> Result<Result<(), i64>, AppError> {
+    let day = now().div_euclid(24 * 60 * 60);
+    let drawn = if count > per_day {
+        0
+    } else {
+        sqlx::query(
+            "INSERT INTO invitation_budget (workspace_id, day, used) VALUES ($1, $2, $3) \
+             ON CONFLICT (workspace_id, day) DO UPDATE SET used = invitation_budget.used + $3 \
+             WHERE invitation_budget.used + $3 <= $4",
+        )
+        .bind(workspace_id)
+        .bind(day)
+        .bind(count)
+        .bind(per_day)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+    };
+    if drawn == 1 {
+        return Ok(Ok(()));
+    }
+    let used: Option<i64> =
+        sqlx::query("SELECT used FROM invitation_budget WHERE workspace_id = $1 AND day = $2")
+            .bind(workspace_id)
+            .bind(day)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|row| row.try_get("used"))
+            .transpose()?;
+    Ok(Err((per_day - used.unwrap_or(0)).max(0)))
 }
 
 /// Locks the agreement row for the rest of the transaction (PostgreSQL; SQLite's BEGIN

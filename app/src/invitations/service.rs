@@ -18,8 +18,13 @@ use crate::{
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::{collections::HashMap, num::NonZeroU32};
 
-/// Invitation requests allowed per inviter and per workspace each minute: enough for real work
-/// (a bulk file is one request), too few to turn the portal into a mail cannon.
+/// Addresses a workspace may invite per UTC day unless the operator says otherwise
+/// (`SERVICES_HUB_INVITATIONS_PER_DAY`): two full files of 10,000 lines.
+pub const DEFAULT_INVITATIONS_PER_DAY: i64 = 20_000;
+
+/// Invitation requests allowed per inviter and per workspace each minute, against hammering;
+/// the mail an inviter can cause is bounded by the workspace's daily budget of addresses
+/// (`repo::draw_budget`), which every invitation and resend draws on.
 pub struct InviteLimits {
     per_inviter: DefaultKeyedRateLimiter<i64>,
     per_workspace: DefaultKeyedRateLimiter<i64>,
@@ -41,6 +46,34 @@ impl InviteLimits {
             .check_key(&inviter)
             .and_then(|_| self.per_workspace.check_key(&workspace))
             .map_err(|_| AppError::TooManyRequests)
+    }
+}
+
+/// Takes `count` addresses from the workspace's budget for today, or says how many are left (at
+/// the form's `field`, or as a conflict where there is no field).
+async fn draw_budget(
+    state: &AppState,
+    tx: &mut repo::Tx,
+    scope: &WorkspaceScope,
+    count: usize,
+    field: Option<&str>,
+) -> Result<(), AppError> {
+    let per_day = state.config.invitations_per_day;
+    let count = i64::try_from(count).unwrap_or(i64::MAX);
+    match repo::draw_budget(tx, scope.workspace_id, count, per_day).await? {
+        Ok(()) => Ok(()),
+        Err(left) => {
+            let message = format!(
+                "This workspace can send {left} more invitation{s} today (at most {per_day} a \
+                 day, counted per address); {count} would be too many. Send fewer, or the rest \
+                 tomorrow (UTC).",
+                s = if left == 1 { "" } else { "s" },
+            );
+            Err(match field {
+                Some(field) => AppError::field(field, message),
+                None => AppError::Conflict(message),
+            })
+        }
     }
 }
 
@@ -365,6 +398,12 @@ pub async fn invite(
             dry_run,
         });
     }
+    let field = if import_id.is_some() {
+        "file"
+    } else {
+        "emails"
+    };
+    draw_budget(state, &mut tx, scope, items.len(), Some(field)).await?;
     let organization = repo::organization_name(&mut tx, scope.organization_id).await?;
     let ctx = context(state, scope, Some(caller), &organization, &ip).await;
     repo::insert_many(&mut tx, &ctx, &items).await?;
@@ -455,6 +494,7 @@ pub async fn resend(
     let ip = session::client_address(&state.config).to_string();
     let mut tx = state.db.begin_write().await?;
     let found = repo::in_workspace(&mut tx, scope.workspace_id, invitation_id).await?;
+    draw_budget(state, &mut tx, scope, 1, None).await?;
     let organization = repo::organization_name(&mut tx, scope.organization_id).await?;
     let ctx = context(state, scope, Some(caller), &organization, &ip).await;
     repo::renew(&mut tx, &found, &ctx).await?;

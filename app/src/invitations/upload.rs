@@ -12,7 +12,10 @@ use crate::{
     workspaces::access::{self, Permission},
 };
 use axum::{
-    extract::{multipart::MultipartRejection, Multipart, Path},
+    extract::{
+        multipart::{MultipartError, MultipartRejection},
+        Multipart, Path,
+    },
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -33,6 +36,24 @@ fn refuse(status: StatusCode, message: &str) -> Response {
 fn from_error(error: &AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     refuse(status, &error.to_string())
+}
+
+/// What a body that could not be read gets: the body limit (on the route) ends an oversize body
+/// while it streams (413 from axum); a connection that ends mid-way fails the stream itself
+/// (axum's 500, which is not the server's fault here); anything else is bad framing (400).
+fn read_failure(back: &str, error: &MultipartError) -> Response {
+    let problem = match error.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => bulk::FileProblem::TooLarge,
+        StatusCode::INTERNAL_SERVER_ERROR => {
+            tracing::info!(%error, "an upload stopped short");
+            bulk::FileProblem::Interrupted
+        }
+        _ => {
+            tracing::info!(%error, "refused a malformed upload");
+            return refuse(StatusCode::BAD_REQUEST, "The upload could not be read.");
+        }
+    };
+    Redirect::to(&format!("{back}?import_error={}", problem.code())).into_response()
 }
 
 pub async fn upload(
@@ -78,17 +99,11 @@ pub async fn upload(
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
                 Ok(bytes) => file = Some(bytes.to_vec()),
-                // The body limit (on the route) ends an oversize body while it streams.
-                Err(_) => {
-                    return Redirect::to(&format!("{back}?import_error=too_large")).into_response()
-                }
+                Err(error) => return read_failure(&back, &error),
             },
             Ok(Some(_)) => continue,
             Ok(None) => break,
-            Err(error) => {
-                tracing::info!(%error, "refused a malformed upload");
-                return refuse(StatusCode::BAD_REQUEST, "The upload could not be read.");
-            }
+            Err(error) => return read_failure(&back, &error),
         }
     }
     let Some(file) = file else {

@@ -33,6 +33,8 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     store: Arc<Store>,
+    /// Where `deliver_mail` puts the messages, as the mail worker does without SMTP.
+    mail_dir: Arc<tempfile::TempDir>,
 }
 
 pub struct TestResponse {
@@ -107,6 +109,7 @@ impl TestApp {
             router,
             state,
             store: Arc::new(store),
+            mail_dir: Arc::new(tempfile::tempdir().expect("mail dir")),
         }
     }
 
@@ -268,10 +271,79 @@ impl TestApp {
             .expect("body")
     }
 
-    /// The invitation token of the newest mail to `to` (it exists nowhere else).
-    pub async fn token_for(&self, to: &str) -> String {
-        token_in(&self.latest_mail(to).await)
+    /// Delivers every due message into the test's mail folder, as the mail worker does.
+    pub async fn deliver_mail(&self) -> usize {
+        let folder = self.mail_dir.path().to_str().expect("utf-8 path");
+        let mailer = app::mail::Mailer::from_settings(folder, None).expect("mailer");
+        let mut sent = 0;
+        loop {
+            let n = app::mail::deliver_due(
+                &self.state.db,
+                &mailer,
+                "Services Hub <no-reply@127.0.0.1>",
+                1000,
+            )
+            .await
+            .expect("deliver");
+            if n == 0 {
+                return sent;
+            }
+            sent += n;
+        }
     }
+
+    /// The newest delivered message to `to` as its reader sees it (after delivering what is due).
+    pub async fn delivered_mail(&self, to: &str) -> String {
+        self.deliver_mail().await;
+        let header = format!("To: {to}");
+        let mut mails: Vec<(i64, String)> = std::fs::read_dir(self.mail_dir.path())
+            .expect("mail dir")
+            .filter_map(|entry| {
+                let path = entry.ok()?.path();
+                let name = path.file_name()?.to_str()?.to_owned();
+                let id = name.strip_suffix(".eml")?.split('-').next()?.parse().ok()?;
+                Some((id, decode_mail(&std::fs::read_to_string(&path).ok()?)))
+            })
+            .filter(|(_, text)| text.lines().any(|line| line.trim_end() == header))
+            .collect();
+        mails.sort_by_key(|(id, _)| *id);
+        mails
+            .pop()
+            .unwrap_or_else(|| panic!("no mail was delivered to {to}"))
+            .1
+    }
+
+    /// The invitation token of the newest mail delivered to `to` (it exists nowhere else).
+    pub async fn token_for(&self, to: &str) -> String {
+        token_in(&self.delivered_mail(to).await)
+    }
+}
+
+/// A message's text as a reader sees it: undoes quoted-printable, should the mailer choose it.
+fn decode_mail(raw: &str) -> String {
+    if !raw.contains("Content-Transfer-Encoding: quoted-printable") {
+        return raw.to_owned();
+    }
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The `token=` of an invitation link in a mail body: 43 characters of URL-safe base64.
@@ -305,6 +377,29 @@ macro_rules! on_both_engines {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let app = $crate::common::TestApp::new($crate::common::Engine::Postgres).await;
+                run(app.clone()).await;
+                app.finish().await;
+            }
+        }
+    };
+    // The same with settings of the test's own (`config = |config| { … }`).
+    ($name:ident, config = $adjust:expr, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::common::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::common::TestApp::with_config($crate::common::Engine::Sqlite, $adjust).await;
+                run(app.clone()).await;
+                app.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = $crate::common::TestApp::with_config($crate::common::Engine::Postgres, $adjust).await;
                 run(app.clone()).await;
                 app.finish().await;
             }
