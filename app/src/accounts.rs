@@ -7,14 +7,17 @@ pub mod types;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
-pub mod security;
-#[cfg(feature = "ssr")]
 pub mod service;
-#[cfg(feature = "ssr")]
-pub mod session;
 
+#[cfg(feature = "ssr")]
+use crate::auth::{
+    guard::{require_user, visitor, Authorized},
+    session::{self, set_cookie},
+};
 use crate::error::AppError;
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+pub use repo::NewAccount;
 use serde::{Deserialize, Serialize};
 use types::AccountKind;
 
@@ -106,6 +109,45 @@ impl ProfileUpdate {
     }
 }
 
+/// Writes a new account inside the caller's transaction (registration from an invitation, a
+/// staff account), refusing an address or phone number that is taken. For other domains.
+#[cfg(feature = "ssr")]
+pub async fn insert_account(
+    tx: &mut crate::db::Tx,
+    account: &NewAccount,
+    actor: crate::auth::audit::Actor<'_>,
+    ip: &str,
+) -> Result<i64, AppError> {
+    repo::insert_account(tx, account, actor, ip).await
+}
+
+/// The organization whose verified domain this is, if any (a new account's kind follows it).
+#[cfg(feature = "ssr")]
+pub async fn organization_for_domain(
+    db: &crate::state::Db,
+    domain: &str,
+) -> Result<Option<i64>, AppError> {
+    repo::organization_for_domain(db, domain).await
+}
+
+/// The organization of this name (any letter case), if any.
+#[cfg(feature = "ssr")]
+pub async fn organization_by_name(
+    db: &crate::state::Db,
+    name: &str,
+) -> Result<Option<i64>, AppError> {
+    repo::organization_by_name(db, name).await
+}
+
+/// Which kinds of account an address or phone number has.
+#[cfg(feature = "ssr")]
+pub async fn kinds_for(
+    db: &crate::state::Db,
+    identifier: &types::SignInIdentifier,
+) -> Result<Vec<AccountKind>, AppError> {
+    repo::kinds_for(db, identifier).await
+}
+
 /// A `next` target after sign-in: only a path on this site, never another origin.
 pub fn safe_next(next: &str) -> String {
     let ok = next.starts_with('/')
@@ -122,7 +164,7 @@ pub fn safe_next(next: &str) -> String {
 
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
-    let caller = session::optional_caller().await?;
+    let caller = visitor().await?.caller;
     Ok(caller.map(|c| UserSummary {
         display_name: c.display_name,
         email: c.email,
@@ -133,8 +175,8 @@ pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
 
 #[server(endpoint = "sign_in_options")]
 pub async fn sign_in_options(identifier: String) -> Result<AccountChoices, AppError> {
-    let state = crate::state::app_state()?;
-    service::sign_in_options(&state, &identifier).await
+    let v = visitor().await?;
+    service::sign_in_options(&v.state, &identifier, v.address).await
 }
 
 #[server(endpoint = "sign_in")]
@@ -144,25 +186,32 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    let state = crate::state::app_state()?;
+    let v = visitor().await?;
     let accepting_invitation = next
         .as_deref()
         .is_some_and(|n| safe_next(n).starts_with("/invitations/accept"));
-    let cookie =
-        service::sign_in(&state, &identifier, &kind, &password, accepting_invitation).await?;
-    service::set_cookie(&cookie)?;
+    let cookie = service::sign_in(
+        &v.state,
+        &identifier,
+        &kind,
+        &password,
+        accepting_invitation,
+        v.address,
+    )
+    .await?;
+    set_cookie(&cookie)?;
     leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/")));
     Ok(())
 }
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    let state = crate::state::app_state()?;
+    let v = visitor().await?;
     // Signing out twice (or with an expired session) still clears the cookie and lands on
     // "Sign in".
-    if let Some(caller) = session::optional_caller().await? {
-        let cookie = session::end(&state.db, &state.config, &caller).await?;
-        service::set_cookie(&cookie)?;
+    if let Some(caller) = &v.caller {
+        let cookie = session::end(&v.state.db, &v.state.config, caller).await?;
+        set_cookie(&cookie)?;
     }
     leptos_axum::redirect("/sign-in");
     Ok(())
@@ -170,8 +219,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 #[server(endpoint = "my_profile")]
 pub async fn my_profile() -> Result<Profile, AppError> {
-    let caller = session::caller().await?;
-    let state = crate::state::app_state()?;
+    let Authorized { state, caller, .. } = require_user().await?;
     repo::profile(&state.db, caller.account_id).await
 }
 
@@ -184,8 +232,7 @@ pub async fn save_profile(
     notification_email: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    let caller = session::caller().await?;
-    let state = crate::state::app_state()?;
+    let Authorized { state, caller, .. } = require_user().await?;
     let update = ProfileUpdate::parse(
         &display_name,
         &phone,
@@ -208,9 +255,8 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    let caller = session::caller().await?;
-    let state = crate::state::app_state()?;
-    service::change_password(&state, &caller, &current_password, &new_password).await?;
+    let who = require_user().await?;
+    service::change_password(&who, &current_password, &new_password).await?;
     leptos_axum::redirect("/profile?password_changed=1");
     Ok(())
 }

@@ -246,9 +246,31 @@ pub async fn customer_activity(
     from: String,
     to: String,
 ) -> Result<Activity, AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    repo::load(&state.db, &caller, &workspace, &from, &to).await
+    let who = crate::auth::guard::require_user().await?;
+    authorized_load(&who.state, &who.caller, &workspace, &from, &to).await
+}
+
+/// Customer Activity as the page and the CSV export read it: the workspaces the request names,
+/// every one authorized by the guard in one query (any refused refuses the whole request), then
+/// the figures over exactly those.
+#[cfg(feature = "ssr")]
+pub async fn authorized_load(
+    state: &crate::state::AppState,
+    caller: &crate::auth::Caller,
+    workspace: &str,
+    from: &str,
+    to: &str,
+) -> Result<Activity, AppError> {
+    let range = DateRange::parse(from, to, repo::today())?;
+    let request = repo::requested(&state.db, caller, workspace).await?;
+    let scopes = crate::auth::guard::workspaces(
+        &state.db,
+        caller,
+        &request.ids,
+        crate::auth::Permission::View,
+    )
+    .await?;
+    repo::load(&state.db, caller, &scopes, request, &range).await
 }
 
 /// Staff record a proactive service delivered to a workspace (its assigned CSAM or AC).
@@ -260,7 +282,7 @@ pub async fn record_delivery(
     credits: String,
     #[server(default)] hours: String,
 ) -> Result<(), AppError> {
-    use crate::workspaces::access::{require, Authorized, Permission};
+    use crate::auth::guard::{require, Authorized, Permission};
     let Authorized {
         state,
         caller,

@@ -7,9 +7,9 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 
-use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::workspaces::access::{require, Authorized, Permission};
+use crate::auth::guard::{require, Authorized, Permission};
+use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

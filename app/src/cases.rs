@@ -10,9 +10,34 @@ pub mod types;
 #[cfg(feature = "ssr")]
 pub mod repo;
 
-use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::workspaces::access::{require, Authorized, Permission};
+use crate::auth::guard::{require, Authorized, Permission};
+
+/// What a member sees of a workspace's cases, as SQL over `c` (the cases table) with `account`
+/// as the caller's placeholder: the one predicate every read of cases uses. For Customer
+/// Activity's feed, so both agree on who sees a case.
+#[cfg(feature = "ssr")]
+pub fn member_sees(account: &str) -> String {
+    repo::member_sees(account)
+}
+
+/// Whether the caller's role in this workspace shows them every case.
+#[cfg(feature = "ssr")]
+pub fn sees_all(scope: &crate::auth::WorkspaceScope) -> bool {
+    repo::sees_all(scope) == 1
+}
+
+/// Takes back the cases shared by name with a member who leaves the workspace (inside the
+/// removal's transaction), so an invitation back later starts afresh.
+#[cfg(feature = "ssr")]
+pub async fn forget_member(
+    tx: &mut crate::db::Tx,
+    workspace_id: i64,
+    account_id: i64,
+) -> Result<(), AppError> {
+    repo::forget_member(tx, workspace_id, account_id).await
+}
+use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 pub use types::{CaseDescription, CaseStatus, CaseTitle, ContactMethod, Severity};

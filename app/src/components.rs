@@ -229,3 +229,15 @@ mod tests {
         assert_eq!(super::format_date_time(-60), "1969-12-31 23:59 UTC");
     }
 }
+
+/// The id in `/workspaces/:id…` (0, which matches nothing, when it is not a number).
+pub fn workspace_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
+    }
+}

@@ -74,17 +74,6 @@ impl AppError {
     }
 }
 
-/// Maps a unique-constraint violation to a message at `field` (a check-then-insert can lose a
-/// race to a parallel request; the constraint decides, and the person reads why); any other
-/// database error stays internal.
-#[cfg(feature = "ssr")]
-pub fn unique_as(field: &'static str, message: &'static str) -> impl Fn(sqlx::Error) -> AppError {
-    move |error| match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => AppError::field(field, message),
-        _ => AppError::from(error),
-    }
-}
-
 /// Collects field errors so a form reports every bad field at once.
 #[derive(Default, Debug)]
 pub struct FieldErrors(Vec<FieldError>);

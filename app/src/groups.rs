@@ -8,11 +8,40 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 
-use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::workspaces::access::{require, Authorized, Permission};
+use crate::auth::guard::{require, Authorized, Permission};
+use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+/// The groups a case of the workspace can be shared with: (id, name). For the cases domain.
+#[cfg(feature = "ssr")]
+pub async fn names(
+    db: &crate::state::Db,
+    workspace_id: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    repo::names(db, workspace_id).await
+}
+
+/// The group's name, if it is a group of this workspace (inside a write's transaction).
+#[cfg(feature = "ssr")]
+pub async fn name_of(
+    tx: &mut crate::db::Tx,
+    workspace_id: i64,
+    group_id: i64,
+) -> Result<String, AppError> {
+    repo::name_of(tx, workspace_id, group_id).await
+}
+
+/// Takes a member who leaves the workspace out of its groups (inside the removal's transaction).
+#[cfg(feature = "ssr")]
+pub async fn forget_member(
+    tx: &mut crate::db::Tx,
+    workspace_id: i64,
+    account_id: i64,
+) -> Result<(), AppError> {
+    repo::forget_member(tx, workspace_id, account_id).await
+}
 
 /// The most groups one workspace holds (the page lists them all).
 pub const MAX_GROUPS: i64 = 100;

@@ -16,30 +16,62 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod upload;
 
-use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::workspaces::access::{require, Authorized, Permission};
+use crate::auth::guard::{require, Permission};
+use crate::error::AppError;
 use leptos::prelude::*;
 pub use types::{
     BulkReport, InvitationDetails, InvitationRole, InviteOutcome, InviteReport, PreviewStatus,
     ReportLine,
 };
 
+#[cfg(feature = "ssr")]
+pub use repo::NewInvitation;
+
+/// Invites `items` to the workspace of `scope` inside the caller's transaction (an agreement's
+/// activation, a new workspace): the invitations, their mail and their audit entries are written
+/// with the rest or not at all. For the workspaces domain.
+#[cfg(feature = "ssr")]
+pub async fn invite_within(
+    tx: &mut crate::db::Tx,
+    state: &crate::state::AppState,
+    scope: &crate::auth::WorkspaceScope,
+    inviter: Option<&crate::auth::Caller>,
+    ip: &str,
+    items: &[NewInvitation],
+) -> Result<(), AppError> {
+    let organization = repo::organization_name(tx, scope.organization_id).await?;
+    let ctx = service::context(state, scope, inviter, &organization, ip).await;
+    repo::insert_many(tx, &ctx, items).await
+}
+
+/// Locks the agreement's support-contact count for the rest of the transaction, so two parallel
+/// changes cannot both pass the limit.
+#[cfg(feature = "ssr")]
+pub async fn lock_contact_count(tx: &mut crate::db::Tx, agreement_id: i64) -> Result<(), AppError> {
+    repo::lock_agreement(tx, agreement_id).await
+}
+
+/// The support contacts an agreement holds now: members with the privilege in any of its
+/// workspaces, plus open invitations that carry it.
+#[cfg(feature = "ssr")]
+pub async fn contacts_in_use(tx: &mut crate::db::Tx, agreement_id: i64) -> Result<i64, AppError> {
+    repo::contacts_in_use(tx, agreement_id).await
+}
+
 /// What the invitation link shows before anything is accepted. The holder of the link learns
 /// only the workspace and the address it was sent to.
 #[server(endpoint = "invitation_preview")]
 pub async fn invitation_preview(token: String) -> Result<InvitationDetails, AppError> {
-    let state = crate::state::app_state()?;
-    let caller = crate::accounts::session::optional_caller().await?;
-    service::preview(&state, caller.as_ref(), &token).await
+    let v = crate::auth::guard::visitor().await?;
+    service::preview(&v.state, v.caller.as_ref(), &token).await
 }
 
 /// Accepts with the signed-in account; only an account with the invited address may.
 #[server(endpoint = "accept_invitation")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let workspace_id = service::accept(&state, &caller, &token).await?;
+    let who = crate::auth::guard::require_user().await?;
+    let workspace_id = service::accept(&who, &token).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}"));
     Ok(())
 }
@@ -51,10 +83,10 @@ pub async fn register_from_invitation(
     display_name: String,
     password: String,
 ) -> Result<(), AppError> {
-    let state = crate::state::app_state()?;
+    let v = crate::auth::guard::visitor().await?;
     let (cookie, workspace_id) =
-        service::register(&state, &token, &display_name, &password).await?;
-    crate::accounts::service::set_cookie(&cookie)?;
+        service::register(&v.state, &token, &display_name, &password, v.address).await?;
+    crate::auth::session::set_cookie(&cookie)?;
     // Quick step 2: "Complete your profile", then the workspace.
     leptos_axum::redirect(&format!(
         "/profile?welcome=1&next=%2Fworkspaces%2F{workspace_id}"
@@ -70,48 +102,25 @@ pub async fn invite_users(
     role: String,
     support_contact: Option<String>,
 ) -> Result<InviteReport, AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ..
-    } = require(workspace_id, Permission::ManageMembers).await?;
+    let who = require(workspace_id, Permission::ManageMembers).await?;
     let role = InvitationRole::parse_choice(&role).ok_or_else(|| {
         AppError::field("role", "Choose Service User or Workspace Administrator.")
     })?;
-    service::invite_list(
-        &state,
-        &caller,
-        &scope,
-        &emails,
-        role,
-        support_contact.is_some(),
-    )
-    .await
+    service::invite_list(&who, &emails, role, support_contact.is_some()).await
 }
 
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(workspace_id: i64, invitation_id: i64) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ..
-    } = require(workspace_id, Permission::ManageMembers).await?;
-    service::resend(&state, &caller, &scope, invitation_id).await?;
+    let who = require(workspace_id, Permission::ManageMembers).await?;
+    service::resend(&who, invitation_id).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=resent"));
     Ok(())
 }
 
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(workspace_id: i64, invitation_id: i64) -> Result<(), AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ..
-    } = require(workspace_id, Permission::ManageMembers).await?;
-    service::revoke(&state, &caller, &scope, invitation_id).await?;
+    let who = require(workspace_id, Permission::ManageMembers).await?;
+    service::revoke(&who, invitation_id).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=revoked"));
     Ok(())
 }
@@ -119,13 +128,8 @@ pub async fn revoke_invitation(workspace_id: i64, invitation_id: i64) -> Result<
 /// The dry run of an uploaded file: what would happen to each line, nothing sent.
 #[server(endpoint = "check_bulk_file")]
 pub async fn check_bulk_file(workspace_id: i64, import_id: i64) -> Result<BulkReport, AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ..
-    } = require(workspace_id, Permission::ManageMembers).await?;
-    service::bulk(&state, &caller, &scope, import_id, true).await
+    let who = require(workspace_id, Permission::ManageMembers).await?;
+    service::bulk(&who, import_id, true).await
 }
 
 /// Sends the uploaded file's valid lines, all in one transaction.
@@ -134,13 +138,8 @@ pub async fn send_bulk_invitations(
     workspace_id: i64,
     import_id: i64,
 ) -> Result<BulkReport, AppError> {
-    let Authorized {
-        state,
-        caller,
-        scope,
-        ..
-    } = require(workspace_id, Permission::ManageMembers).await?;
-    let report = service::bulk(&state, &caller, &scope, import_id, false).await?;
+    let who = require(workspace_id, Permission::ManageMembers).await?;
+    let report = service::bulk(&who, import_id, false).await?;
     leptos_axum::redirect(&format!(
         "/workspaces/{workspace_id}/users?done=invited&count={}",
         report.invited

@@ -5,8 +5,11 @@
 pub mod accounts;
 pub mod activity;
 pub mod audit;
+pub mod auth;
 pub mod cases;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod db;
 pub mod error;
 pub mod groups;
 pub mod invitations;
@@ -14,18 +17,22 @@ pub mod invitations;
 pub mod mail;
 pub mod members;
 #[cfg(feature = "ssr")]
+pub mod security;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 pub mod workspaces;
 
-use accounts::{current_user, SignOut, UserSummary};
-use error::AppError;
+use accounts::{
+    current_user,
+    pages::{RequireUser, SessionEpoch, UserResource},
+    SignOut,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes, A},
-    hooks::use_location,
     path, SsrMode,
 };
 
@@ -70,27 +77,12 @@ fn content_security_policy() {
     }
 }
 
-/// Bumped whenever the signed-in user may have changed (sign-in, sign-out, profile saved), so
-/// the header fetches the user again.
-#[derive(Clone, Copy)]
-pub struct SessionEpoch(RwSignal<u32>);
-
-impl SessionEpoch {
-    pub fn bump(&self) {
-        self.0.update(|n| *n += 1);
-    }
-}
-
-/// The signed-in user as the header and private pages see it.
-#[derive(Clone, Copy)]
-pub struct UserResource(pub Resource<Result<Option<UserSummary>, AppError>>);
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let epoch = SessionEpoch(RwSignal::new(0));
+    let epoch = SessionEpoch::new();
     provide_context(epoch);
-    let user = Resource::new(move || epoch.0.get(), |_| current_user());
+    let user = Resource::new(move || epoch.get(), |_| current_user());
     provide_context(UserResource(user));
 
     view! {
@@ -211,42 +203,6 @@ fn Header() -> impl IntoView {
                 </Transition>
             </nav>
         </header>
-    }
-}
-
-/// Renders its children only for a signed-in user; anyone else goes to "Sign in" and comes back
-/// here afterwards.
-#[component]
-pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
-    let user = expect_context::<UserResource>().0;
-    let location = use_location();
-    let children = StoredValue::new(children);
-    // A Transition keeps the page on screen while the user is fetched again (after a save).
-    view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(_)) => children.read_value()().into_any(),
-                    _ => {
-                        // The router's `search` has no leading "?": put it back, or
-                        // `/activity?workspace=2` would come back as `/activityworkspace=2`.
-                        let search = location.search.get_untracked();
-                        let search = search.trim_start_matches('?');
-                        let pathname = location.pathname.get_untracked();
-                        let here = if search.is_empty() {
-                            pathname
-                        } else {
-                            format!("{pathname}?{search}")
-                        };
-                        let target = format!(
-                            "/sign-in?next={}",
-                            accounts::pages::encode(&accounts::safe_next(&here))
-                        );
-                        view! { <Redirect path=target /> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
     }
 }
 

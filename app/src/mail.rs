@@ -67,7 +67,7 @@ pub async fn enqueue_many(
     subject: &str,
     body: &str,
 ) -> sqlx::Result<()> {
-    use crate::state::Cell;
+    use crate::db::Cell;
     let now = now();
     let rows = to
         .iter()
@@ -83,7 +83,7 @@ pub async fn enqueue_many(
             ]
         })
         .collect();
-    crate::state::insert_rows(
+    crate::db::insert_rows(
         tx,
         "outbox",
         &[

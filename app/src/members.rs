@@ -8,7 +8,7 @@ pub mod pages;
 pub mod repo;
 
 #[cfg(feature = "ssr")]
-use crate::workspaces::access::{require, Authorized, Permission};
+use crate::auth::guard::{require, Authorized, Permission};
 use crate::{accounts::types::AccountKind, error::AppError};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -81,6 +81,10 @@ fn sqlite_pragmas<'c>(
     })
 }
 
+/// Addresses a workspace may invite per UTC day unless the operator says otherwise
+/// (`SERVICES_HUB_INVITATIONS_PER_DAY`): two full files of 10,000 lines.
+pub const DEFAULT_INVITATIONS_PER_DAY: i64 = 20_000;
+
 /// Installation settings (see the README's operator interface).
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -108,9 +112,9 @@ impl Config {
             session_idle: Duration::from_secs(2 * 60 * 60),
             session_absolute: Duration::from_secs(12 * 60 * 60),
             trusted_proxies,
-            sign_in_attempts_per_minute: crate::accounts::security::DEFAULT_ATTEMPTS_PER_MINUTE,
+            sign_in_attempts_per_minute: crate::security::DEFAULT_ATTEMPTS_PER_MINUTE,
             invitation_ttl: Duration::from_secs(14 * 24 * 60 * 60),
-            invitations_per_day: crate::invitations::service::DEFAULT_INVITATIONS_PER_DAY,
+            invitations_per_day: DEFAULT_INVITATIONS_PER_DAY,
         }
     }
 
@@ -127,14 +131,13 @@ impl Config {
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
-    pub security: Arc<crate::accounts::security::SignInGuards>,
-    pub invite_limits: Arc<crate::invitations::service::InviteLimits>,
+    pub security: Arc<crate::security::SignInGuards>,
+    pub invite_limits: Arc<crate::security::InviteLimits>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
-        let security =
-            crate::accounts::security::SignInGuards::new(config.sign_in_attempts_per_minute);
+        let security = crate::security::SignInGuards::new(config.sign_in_attempts_per_minute);
         Self {
             db,
             config: Arc::new(config),
@@ -155,69 +158,4 @@ pub fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default()
-}
-
-/// A value for `insert_rows`.
-pub enum Cell {
-    Text(String),
-    Int(i64),
-    OptInt(Option<i64>),
-}
-
-/// Links two rows in a link table (`table (columns[0], columns[1], created_at)`, whose key is the
-/// pair) unless they are linked already: true when this call added the link. `table` and
-/// `columns` are constants of the caller, never input.
-pub async fn link(
-    tx: &mut Transaction<'static, Any>,
-    table: &str,
-    columns: [&str; 2],
-    pair: (i64, i64),
-) -> Result<bool, sqlx::Error> {
-    let added = sqlx::query(&format!(
-        "INSERT INTO {table} ({}, {}, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        columns[0], columns[1]
-    ))
-    .bind(pair.0)
-    .bind(pair.1)
-    .bind(now())
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok(added == 1)
-}
-
-/// Inserts many rows with multi-row `INSERT … VALUES (…), (…)` statements of a few thousand
-/// parameters each (both engines' limits are far above), instead of one statement per row.
-pub async fn insert_rows(
-    tx: &mut Transaction<'static, Any>,
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<Cell>>,
-) -> Result<(), sqlx::Error> {
-    const MAX_PARAMETERS: usize = 4000;
-    let per_statement = (MAX_PARAMETERS / columns.len().max(1)).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch: Vec<Vec<Cell>> = rows.by_ref().take(per_statement).collect();
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 0;
-        for (i, row) in batch.iter().enumerate() {
-            sql.push_str(if i == 0 { "(" } else { ", (" });
-            for j in 0..row.len() {
-                n += 1;
-                sql.push_str(&format!("{}${n}", if j == 0 { "" } else { ", " }));
-            }
-            sql.push(')');
-        }
-        let mut query = sqlx::query(&sql);
-        for cell in batch.into_iter().flatten() {
-            query = match cell {
-                Cell::Text(value) => query.bind(value),
-                Cell::Int(value) => query.bind(value),
-                Cell::OptInt(value) => query.bind(value),
-            };
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
 }

@@ -6,12 +6,15 @@ pub mod pages;
 pub mod types;
 
 #[cfg(feature = "ssr")]
-pub mod access;
-#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+#[cfg(feature = "ssr")]
+use crate::auth::guard::{
+    require, require_agreement, require_operator, require_staff, require_user, AgreementPermission,
+    Authorized, Permission,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -62,29 +65,36 @@ pub struct WorkspaceOverview {
     pub member_count: i64,
 }
 
+/// The workspaces `caller` may open, for other domains (Customer Activity's choice).
+#[cfg(feature = "ssr")]
+pub async fn open_to(
+    db: &crate::state::Db,
+    caller: &crate::auth::Caller,
+) -> Result<WorkspaceList, AppError> {
+    repo::my_workspaces(db, caller).await
+}
+
 #[server(endpoint = "my_workspaces")]
 pub async fn my_workspaces() -> Result<WorkspaceList, AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
+    let Authorized { state, caller, .. } = require_user().await?;
     repo::my_workspaces(&state.db, &caller).await
 }
 
 #[server(endpoint = "workspace_home")]
 pub async fn workspace_home(workspace_id: i64) -> Result<WorkspaceOverview, AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope =
-        access::workspace(&state.db, &caller, workspace_id, access::Permission::View).await?;
+    let Authorized { state, scope, .. } = require(workspace_id, Permission::View).await?;
     repo::workspace_home(&state.db, &scope).await
 }
 
 /// Opens another workspace and remembers it for the next sign-in.
 #[server(endpoint = "switch_workspace")]
 pub async fn switch_workspace(workspace_id: i64) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope =
-        access::workspace(&state.db, &caller, workspace_id, access::Permission::View).await?;
+    let Authorized {
+        state,
+        caller,
+        scope,
+        ..
+    } = require(workspace_id, Permission::View).await?;
     repo::remember_workspace(&state.db, &caller, &scope).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}"));
     Ok(())
@@ -93,15 +103,7 @@ pub async fn switch_workspace(workspace_id: i64) -> Result<(), AppError> {
 /// The account-kind policy of a workspace: whether personal accounts may join and sign in.
 #[server(endpoint = "set_personal_policy")]
 pub async fn set_personal_policy(workspace_id: i64, allow: String) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        access::Permission::ManageMembers,
-    )
-    .await?;
+    let who = require(workspace_id, Permission::ManageMembers).await?;
     let allow = match allow.as_str() {
         "yes" => true,
         "no" => false,
@@ -112,8 +114,7 @@ pub async fn set_personal_policy(workspace_id: i64, allow: String) -> Result<(),
             ))
         }
     };
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
-    repo::set_personal_policy(&state.db, &caller, &scope, allow, &ip).await?;
+    repo::set_personal_policy(&who, allow).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users"));
     Ok(())
 }
@@ -152,18 +153,13 @@ pub struct StaffConsole {
 
 #[server(name = GetStaffConsole, endpoint = "staff_console")]
 pub async fn staff_console() -> Result<StaffConsole, AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let role = access::require_staff(&caller)?;
+    let Authorized {
+        state,
+        caller,
+        scope: role,
+        ..
+    } = require_staff().await?;
     repo::staff_console(&state.db, &caller, role).await
-}
-
-#[cfg(feature = "ssr")]
-fn actor(caller: &crate::accounts::session::Caller) -> crate::audit::repo::Actor<'_> {
-    crate::audit::repo::Actor::Account {
-        id: caller.account_id,
-        label: &caller.display_name,
-    }
 }
 
 /// Splits an address list typed into a form: commas, semicolons or line breaks.
@@ -177,10 +173,9 @@ pub fn split_addresses(list: &str) -> Vec<&str> {
 /// A customer organization and its (first) email domain: the operator only.
 #[server(endpoint = "create_organization_staff")]
 pub async fn create_organization_staff(name: String, domain: String) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    access::require_operator(&caller)?;
-    crate::accounts::service::create_organization(&state, &name, &domain, actor(&caller)).await?;
+    let who = require_operator().await?;
+    crate::accounts::service::create_organization(&who.state, &name, &domain, who.actor(), &who.ip)
+        .await?;
     leptos_axum::redirect("/staff?done=organization");
     Ok(())
 }
@@ -202,10 +197,7 @@ pub async fn create_agreement_staff(
     reactive_hours: String,
     proactive_credits: String,
 ) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    access::require_operator(&caller)?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
+    let who = require_operator().await?;
     let mut benefits = Vec::new();
     for (kind, value) in [
         (BenefitKind::ReactiveHours, reactive_hours.as_str()),
@@ -227,7 +219,7 @@ pub async fn create_agreement_staff(
         end: Some(end.as_str()),
         benefits,
     };
-    service::create_agreement(&state, input, actor(&caller), &ip).await?;
+    service::create_agreement(&who.state, input, who.actor(), &who.ip).await?;
     leptos_axum::redirect("/staff?done=agreement");
     Ok(())
 }
@@ -236,17 +228,15 @@ pub async fn create_agreement_staff(
 /// agreement's CSAM or AC.
 #[server(endpoint = "activate_agreement")]
 pub async fn activate_agreement(agreement_id: i64) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    access::agreement(
-        &state.db,
-        &caller,
+    let who = require_agreement(agreement_id, AgreementPermission::Activate).await?;
+    service::activate(
+        &who.state,
         agreement_id,
-        access::AgreementPermission::Activate,
+        who.actor(),
+        Some(&who.caller),
+        &who.ip,
     )
     .await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
-    service::activate(&state, agreement_id, actor(&caller), Some(&caller), &ip).await?;
     leptos_axum::redirect("/staff?done=activated");
     Ok(())
 }
@@ -258,17 +248,8 @@ pub async fn create_workspace(
     name: String,
     admin_email: String,
 ) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = access::agreement(
-        &state.db,
-        &caller,
-        agreement_id,
-        access::AgreementPermission::CreateWorkspace,
-    )
-    .await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
-    service::create_workspace(&state, &caller, &scope, &name, &admin_email, &ip).await?;
+    let who = require_agreement(agreement_id, AgreementPermission::CreateWorkspace).await?;
+    service::create_workspace(&who, &name, &admin_email).await?;
     leptos_axum::redirect("/staff?done=workspace");
     Ok(())
 }
@@ -281,17 +262,8 @@ pub async fn add_benefit(
     name: String,
     allotment: String,
 ) -> Result<(), AppError> {
-    let caller = crate::accounts::session::caller().await?;
-    let state = crate::state::app_state()?;
-    let scope = access::workspace(
-        &state.db,
-        &caller,
-        workspace_id,
-        access::Permission::ManageBenefits,
-    )
-    .await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
-    service::add_benefit(&state, &caller, &scope, &kind, &name, &allotment, &ip).await?;
+    let who = require(workspace_id, Permission::ManageBenefits).await?;
+    service::add_benefit(&who, &kind, &name, &allotment).await?;
     leptos_axum::redirect("/staff?done=benefit");
     Ok(())
 }

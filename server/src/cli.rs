@@ -3,7 +3,7 @@
 
 use app::{
     accounts::service::{self, CreateAccount},
-    audit::repo::Actor,
+    auth::audit::Actor,
     error::AppError,
     state::AppState,
     workspaces::service as workspaces,
@@ -176,9 +176,10 @@ fn read_password() -> Result<String, String> {
 pub async fn admin(state: &AppState, action: Admin) -> Result<String, String> {
     match action {
         Admin::CreateOrganization { name, domain } => {
-            let id = service::create_organization(state, &name, &domain, Actor::CommandLine)
-                .await
-                .map_err(|e| describe(&e))?;
+            let id =
+                service::create_organization(state, &name, &domain, Actor::CommandLine, "local")
+                    .await
+                    .map_err(|e| describe(&e))?;
             Ok(format!("created organization {id}: {}", name.trim()))
         }
         Admin::CreateAccount {
@@ -326,7 +327,7 @@ pub async fn demo(state: &AppState, base_url: &str) -> Result<String, String> {
         .map_err(|e| describe(&e))?
         .is_none()
     {
-        service::create_organization(state, "Contoso", "contoso.com", Actor::CommandLine)
+        service::create_organization(state, "Contoso", "contoso.com", Actor::CommandLine, "local")
             .await
             .map_err(|e| describe(&e))?;
     }

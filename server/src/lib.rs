@@ -81,13 +81,13 @@ impl Settings {
             sign_in_attempts_per_minute: number(
                 var("SERVICES_HUB_SIGN_IN_ATTEMPTS_PER_MINUTE"),
                 "SERVICES_HUB_SIGN_IN_ATTEMPTS_PER_MINUTE",
-                app::accounts::security::DEFAULT_ATTEMPTS_PER_MINUTE,
+                app::security::DEFAULT_ATTEMPTS_PER_MINUTE,
                 100_000,
             )?,
             invitations_per_day: number(
                 var("SERVICES_HUB_INVITATIONS_PER_DAY"),
                 "SERVICES_HUB_INVITATIONS_PER_DAY",
-                app::invitations::service::DEFAULT_INVITATIONS_PER_DAY,
+                app::state::DEFAULT_INVITATIONS_PER_DAY,
                 10_000_000,
             )?,
         })

@@ -6,7 +6,7 @@
 mod common;
 
 use app::{
-    audit::repo::Actor,
+    auth::audit::Actor,
     workspaces::service::{self, AgreementInput},
 };
 use common::{TestApp, TestResponse};

@@ -4,7 +4,7 @@
 mod common;
 
 use app::{
-    audit::repo::Actor,
+    auth::audit::Actor,
     workspaces::service::{self, AgreementInput},
 };
 use axum::{body::Body, http::Request};

@@ -21,7 +21,7 @@ on_both_engines!(the_same_email_exists_once_per_kind, |app| {
             organization: None,
             password: PASSWORD,
         },
-        app::audit::repo::Actor::CommandLine,
+        app::auth::audit::Actor::CommandLine,
     )
     .await
     .expect_err("duplicate");
@@ -72,7 +72,7 @@ on_both_engines!(work_accounts_need_their_organizations_domain, |app| {
                     organization,
                     password: PASSWORD,
                 },
-                app::audit::repo::Actor::CommandLine,
+                app::auth::audit::Actor::CommandLine,
             )
             .await
         }
@@ -93,7 +93,8 @@ on_both_engines!(work_accounts_need_their_organizations_domain, |app| {
         &app.state,
         "contoso",
         "other.com",
-        app::audit::repo::Actor::CommandLine,
+        app::auth::audit::Actor::CommandLine,
+        "local",
     )
     .await;
     assert!(duplicate
@@ -104,7 +105,8 @@ on_both_engines!(work_accounts_need_their_organizations_domain, |app| {
         &app.state,
         "Other",
         "CONTOSO.com",
-        app::audit::repo::Actor::CommandLine,
+        app::auth::audit::Actor::CommandLine,
+        "local",
     )
     .await;
     assert!(taken

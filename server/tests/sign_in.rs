@@ -319,7 +319,7 @@ on_both_engines!(phone_numbers_sign_in_too, |app| {
             organization: None,
             password: PASSWORD,
         },
-        app::audit::repo::Actor::CommandLine,
+        app::auth::audit::Actor::CommandLine,
     )
     .await
     .expect("account");

@@ -631,7 +631,7 @@ on_both_engines!(a_phone_number_signs_in_to_its_one_account, |app| {
     app::accounts::service::create_account(
         &app.state,
         pat("personal", "pat@example.net"),
-        app::audit::repo::Actor::CommandLine,
+        app::auth::audit::Actor::CommandLine,
     )
     .await
     .expect("pat");
@@ -658,7 +658,7 @@ on_both_engines!(a_phone_number_signs_in_to_its_one_account, |app| {
             organization: Some("Fabrikam"),
             ..pat("work", "pat@fabrikam.com")
         },
-        app::audit::repo::Actor::CommandLine,
+        app::auth::audit::Actor::CommandLine,
     )
     .await
     .expect_err("the number is Pat's");

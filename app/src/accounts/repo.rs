@@ -2,9 +2,11 @@
 //! own data takes the account id from the session (`Caller`), never from the request.
 
 use crate::{
-    accounts::types::{AccountKind, DisplayName, EmailAddress, PhoneNumber, SignInIdentifier},
-    accounts::{Profile, ProfileUpdate},
-    audit::repo::{self as audit, Actor, Entry},
+    accounts::{
+        types::{AccountKind, DisplayName, EmailAddress, PhoneNumber, SignInIdentifier},
+        Profile, ProfileUpdate,
+    },
+    auth::audit::{self as audit, Actor, Entry},
     error::AppError,
     state::{now, Db},
 };
@@ -131,6 +133,7 @@ pub async fn create_organization(
     db: &Db,
     org: &NewOrganization,
     actor: Actor<'_>,
+    ip: &str,
 ) -> Result<i64, AppError> {
     let now = now();
     let mut tx = db.begin_write().await?;
@@ -184,7 +187,7 @@ pub async fn create_organization(
             agreement_id: None,
             workspace_id: None,
             detail: String::new(),
-            ip: "local",
+            ip,
         },
     )
     .await?;
@@ -224,7 +227,7 @@ pub async fn create_account(
 /// Inserts an account inside the caller's transaction (registration from an invitation creates
 /// the account and accepts the invitation together).
 pub async fn insert_account(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::db::Tx,
     account: &NewAccount,
     actor: Actor<'_>,
     ip: &str,
@@ -350,7 +353,7 @@ pub async fn update_profile(
     .bind(now())
     .execute(&mut *tx)
     .await
-    .map_err(crate::error::unique_as("phone", PHONE_TAKEN))?;
+    .map_err(crate::db::unique_as("phone", PHONE_TAKEN))?;
     if updated.rows_affected() != 1 {
         return Err(AppError::NotFound);
     }

@@ -3,12 +3,13 @@
 use crate::{
     accounts::{
         repo,
-        security::needs_rehash,
-        session,
         types::{AccountKind, SignInIdentifier},
         AccountChoices,
     },
+    auth::guard::Authorized,
+    auth::session,
     error::AppError,
+    security::needs_rehash,
     state::AppState,
 };
 
@@ -22,10 +23,9 @@ fn incorrect() -> AppError {
 pub async fn sign_in_options(
     state: &AppState,
     identifier: &str,
+    address: std::net::IpAddr,
 ) -> Result<AccountChoices, AppError> {
-    state
-        .security
-        .check_lookup(session::client_address(&state.config))?;
+    state.security.check_lookup(address)?;
     let identifier =
         SignInIdentifier::parse(identifier).map_err(|m| AppError::field("identifier", m))?;
     let mut kinds = repo::kinds_for(&state.db, &identifier).await?;
@@ -60,8 +60,8 @@ pub async fn sign_in(
     kind: &str,
     password: &str,
     accepting_invitation: bool,
+    address: std::net::IpAddr,
 ) -> Result<String, AppError> {
-    let address = session::client_address(&state.config);
     state.security.check_address(address)?;
 
     let identifier =
@@ -121,11 +121,11 @@ pub async fn sign_in(
 /// Changes the caller's own password after checking the current one (counted like a sign-in
 /// attempt, so a left-open session cannot be used to guess it); ends the other sessions.
 pub async fn change_password(
-    state: &AppState,
-    caller: &session::Caller,
+    who: &Authorized<()>,
     current: &str,
     new: &str,
 ) -> Result<(), AppError> {
+    let (state, caller) = (&who.state, &who.caller);
     use crate::accounts::types::NewPassword;
     let mut errors = crate::error::FieldErrors::default();
     if current.is_empty() {
@@ -164,28 +164,15 @@ pub async fn change_password(
         ));
     }
     let hash = state.security.hash(new.expose()).await?;
-    let address = session::client_address(&state.config).to_string();
     repo::set_password(
         &state.db,
         caller.account_id,
         &hash,
         caller.session_hash(),
-        crate::audit::repo::Actor::Account {
-            id: caller.account_id,
-            label: &caller.display_name,
-        },
-        &address,
+        who.actor(),
+        &who.ip,
     )
     .await
-}
-
-/// Adds a `Set-Cookie` header to the response of the current server function.
-pub fn set_cookie(value: &str) -> Result<(), AppError> {
-    let header = http::HeaderValue::from_str(value).map_err(AppError::internal)?;
-    let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-        .ok_or_else(|| AppError::internal("ResponseOptions was not provided"))?;
-    response.append_header(http::header::SET_COOKIE, header);
-    Ok(())
 }
 
 /// What the operator's `admin create-account` (and the demo data) ask for.
@@ -203,7 +190,7 @@ pub struct CreateAccount<'a> {
 pub async fn create_account(
     state: &AppState,
     input: CreateAccount<'_>,
-    actor: crate::audit::repo::Actor<'_>,
+    actor: crate::auth::audit::Actor<'_>,
 ) -> Result<i64, AppError> {
     use crate::accounts::types::{DisplayName, EmailAddress, NewPassword, PhoneNumber};
     let mut errors = crate::error::FieldErrors::default();
@@ -282,7 +269,8 @@ pub async fn create_organization(
     state: &AppState,
     name: &str,
     domain: &str,
-    actor: crate::audit::repo::Actor<'_>,
+    actor: crate::auth::audit::Actor<'_>,
+    ip: &str,
 ) -> Result<i64, AppError> {
     let mut errors = crate::error::FieldErrors::default();
     let name = errors.check("name", crate::accounts::types::DisplayName::parse(name));
@@ -295,5 +283,11 @@ pub async fn create_organization(
     let (Some(name), Some(domain)) = (name, domain) else {
         return Err(AppError::field("form", "Incomplete organization."));
     };
-    repo::create_organization(&state.db, &repo::NewOrganization { name, domain }, actor).await
+    repo::create_organization(
+        &state.db,
+        &repo::NewOrganization { name, domain },
+        actor,
+        ip,
+    )
+    .await
 }

@@ -2,12 +2,7 @@
 //! authorized exactly like the page. RFC 4180 through the `csv` crate; a cell that a spreadsheet
 //! would read as a formula is prefixed with `'`.
 
-use crate::{
-    accounts::session,
-    activity::{repo, Activity},
-    error::AppError,
-    state::AppState,
-};
+use crate::{activity::Activity, auth::session, error::AppError, state::AppState};
 use axum::{
     extract::Query,
     http::{header, HeaderMap, StatusCode},
@@ -169,9 +164,15 @@ pub async fn export(state: AppState, query: Query<ExportQuery>, headers: HeaderM
         Ok(None) => return Redirect::to("/sign-in?next=%2Factivity").into_response(),
         Err(error) => return from_error(&error),
     };
-    let activity = match repo::load(&state.db, &caller, &query.workspace, &query.from, &query.to)
-        .await
-        .and_then(|a| to_csv(&a))
+    let activity = match crate::activity::authorized_load(
+        &state,
+        &caller,
+        &query.workspace,
+        &query.from,
+        &query.to,
+    )
+    .await
+    .and_then(|a| to_csv(&a))
     {
         Ok(csv) => csv,
         Err(error) => return from_error(&error),

@@ -2,13 +2,13 @@
 //! chart, the CSV link and, for the agreement's staff, the form recording a proactive service.
 
 use crate::{
+    accounts::pages::RequireUser,
     activity::{chart::MonthsChart, customer_activity, Activity, RecordDelivery, ALL},
     components::{
         banner_message, field_messages, format_date_time, ErrorBanner, ErrorNotice, SelectField,
         TextField,
     },
     error::AppError,
-    RequireUser,
 };
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};

@@ -2,20 +2,21 @@
 //! authorized; every figure comes from one query over all of them (an `IN` list of ids), and the
 //! case figures from the aggregates kept by `cases::repo`, so nothing scans the cases.
 
+use crate::db::placeholders;
 use crate::{
-    accounts::session::Caller,
     activity::{
         Activity, AgreementLine, DateRange, Delivery, FeedEntry, MonthCount, SeverityCount,
         StatusCount, WorkspaceOption, ALL, FEED_SIZE,
     },
-    audit::repo::{self as audit, Actor, Entry},
+    auth::{
+        audit::{self as audit, Actor, Entry},
+        guard::{Permission, WorkspaceScope},
+        session::Caller,
+    },
     cases::{CaseStatus, Severity},
     error::{AppError, FieldErrors},
     state::{now, AppState, Db},
-    workspaces::{
-        access::{self, Permission, WorkspaceScope},
-        AgreementStatus, AgreementType, BenefitKind,
-    },
+    workspaces::{AgreementStatus, AgreementType, BenefitKind},
 };
 use sqlx::Row;
 use std::collections::HashMap;
@@ -23,28 +24,24 @@ use std::collections::HashMap;
 /// The most deliveries listed (the credits used count all of them).
 const MAX_DELIVERIES: i64 = 200;
 
-/// `$first, $first+1, …` for `n` parameters.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn today() -> time::Date {
+pub fn today() -> time::Date {
     time::OffsetDateTime::from_unix_timestamp(now())
         .map(|t| t.date())
         .unwrap_or(time::Date::MIN)
 }
 
-/// The workspaces of a request, each authorized by the guard: one id, or "all" = every
-/// workspace the caller may open (their own list, never ids from the request).
-pub async fn scopes(
-    db: &Db,
-    caller: &Caller,
-    workspace: &str,
-) -> Result<(Vec<WorkspaceScope>, Vec<WorkspaceOption>, bool, String), AppError> {
-    let mine = crate::workspaces::repo::my_workspaces(db, caller).await?;
+/// The workspaces a request names, before any rights are checked: one id, or "all" = every
+/// workspace the caller may open (their own list, never ids from the request). The caller's
+/// rights in each are the guard's to decide (`activity::authorized_load`).
+pub struct Requested {
+    pub ids: Vec<i64>,
+    pub options: Vec<WorkspaceOption>,
+    pub can_aggregate: bool,
+    pub selected: String,
+}
+
+pub async fn requested(db: &Db, caller: &Caller, workspace: &str) -> Result<Requested, AppError> {
+    let mine = crate::workspaces::open_to(db, caller).await?;
     let can_aggregate = mine.items.len() > 1;
     let options: Vec<WorkspaceOption> = mine
         .items
@@ -66,32 +63,33 @@ pub async fn scopes(
         let id = requested.parse::<i64>().map_err(|_| AppError::NotFound)?;
         (vec![id], id.to_string())
     };
-    // The guard authorizes every workspace of the request, in one query.
-    let scopes = access::workspaces(db, caller, &ids, Permission::View).await?;
-    if scopes.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    Ok((scopes, options, can_aggregate, selected))
+    Ok(Requested {
+        ids,
+        options,
+        can_aggregate,
+        selected,
+    })
 }
 
-/// Customer Activity of `workspace` (an id or "all") for a date range.
+/// Customer Activity of the workspaces the guard authorized, for a date range.
 pub async fn load(
     db: &Db,
     caller: &Caller,
-    workspace: &str,
-    from: &str,
-    to: &str,
+    scopes: &[WorkspaceScope],
+    request: Requested,
+    range: &DateRange,
 ) -> Result<Activity, AppError> {
-    let range = DateRange::parse(from, to, today())?;
-    let (scopes, workspaces, can_aggregate, selected) = scopes(db, caller, workspace).await?;
+    if scopes.is_empty() {
+        return Err(AppError::NotFound);
+    }
     figures(
         db,
         caller,
-        &scopes,
-        &range,
-        workspaces,
-        can_aggregate,
-        selected,
+        scopes,
+        range,
+        request.options,
+        request.can_aggregate,
+        request.selected,
     )
     .await
 }
@@ -355,7 +353,7 @@ pub async fn figures(
         .collect();
     let all_cases: Vec<i64> = scopes
         .iter()
-        .filter(|s| crate::cases::repo::sees_all(s) == 1)
+        .filter(|s| crate::cases::sees_all(s))
         .map(|s| s.workspace_id)
         .collect();
     let sql = format!(
@@ -369,7 +367,7 @@ pub async fn figures(
         placeholders(2, n),
         in_list(2 + n, &audit_readers),
         in_list(2 + n + audit_readers.len(), &all_cases),
-        crate::cases::repo::member_sees("$1")
+        crate::cases::member_sees("$1")
     );
     let mut query = sqlx::query(&sql).bind(caller.account_id);
     for id in ids.iter().chain(&audit_readers).chain(&all_cases) {

@@ -2,10 +2,10 @@
 //! works before hydration).
 
 use crate::{
+    accounts::pages::RequireUser,
     audit::{audit_log, AuditPage, AuditRow},
+    components::workspace_id_param,
     components::{format_date_time, ErrorNotice},
-    workspaces::pages::workspace_id_param,
-    RequireUser,
 };
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};

@@ -3,17 +3,17 @@
 //! it works before hydration too.
 
 use crate::{
+    accounts::pages::RequireUser,
     cases::{
         case_detail, list_cases, AddCaseNote, CaseList, CaseSort, CaseStatus, ContactMethod,
         EventKind, OpenCase, RecordCaseTime, SetCaseStatus, Severity, ShareCase,
         ShareCaseWithGroup, SupportCase,
     },
+    components::workspace_id_param,
     components::{
         banner_message, field_messages, format_date, format_date_time, ErrorBanner, ErrorNotice,
         FieldMessage, SelectField, TextField,
     },
-    workspaces::pages::workspace_id_param,
-    RequireUser,
 };
 use leptos::prelude::*;
 use leptos_router::{

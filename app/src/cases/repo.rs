@@ -4,19 +4,23 @@
 //! transaction with their audit entry and their mail in the outbox.
 
 use crate::{
-    accounts::{session::Caller, types::EmailAddress},
-    audit::repo::{self as audit, Entry},
+    accounts::types::EmailAddress,
+    auth::{
+        audit::{self as audit, Entry},
+        guard::{Authorized, WorkspaceScope},
+        session::Caller,
+    },
     cases::{
         CaseDescription, CaseEvent, CaseList, CaseRow, CaseSort, CaseStatus, CaseTitle,
         ContactMethod, EventKind, Severity, SupportCase, MAX_MINUTES, PAGE_SIZE,
     },
+    db::link,
     error::{AppError, FieldErrors},
-    state::{link, now, AppState, Db},
-    workspaces::access::{Authorized, WorkspaceScope},
+    state::{now, AppState, Db},
 };
-use sqlx::{any::AnyRow, Any, Row, Transaction};
+use sqlx::{any::AnyRow, Row};
 
-type Tx = Transaction<'static, Any>;
+use crate::db::Tx;
 
 /// What a member sees of the workspace's cases, by person rather than by role: the cases they
 /// opened, those shared with them or with a group of theirs, and all of them when they hold
@@ -41,8 +45,22 @@ static VISIBLE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!("c.workspace_id = $1 AND ($3 = 1 OR {})", member_sees("$2"))
 });
 
-/// The highest page number a request may ask for (keeps the offset far from overflow).
-const MAX_PAGE: i64 = 1_000_000;
+/// Takes back the cases of the workspace shared by name with this account.
+pub async fn forget_member(
+    tx: &mut Tx,
+    workspace_id: i64,
+    account_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "DELETE FROM case_shares WHERE account_id = $2 \
+         AND case_id IN (SELECT c.id FROM cases c WHERE c.workspace_id = $1)",
+    )
+    .bind(workspace_id)
+    .bind(account_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
 
 /// 1 when the caller's role shows them every case of the workspace.
 pub fn sees_all(scope: &WorkspaceScope) -> i64 {
@@ -126,26 +144,13 @@ fn order_by(sort: CaseSort) -> &'static str {
     }
 }
 
-/// `%text%` with LIKE's own wildcards escaped, lower-cased (as Manage Users does).
-fn like_pattern(search: &str) -> String {
-    let search = search.trim().to_lowercase();
-    if search.is_empty() {
-        return String::new();
-    }
-    let escaped = search
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 pub async fn list(
     db: &Db,
     scope: &WorkspaceScope,
     caller: &Caller,
     filter: &Filter,
 ) -> Result<CaseList, AppError> {
-    let pattern = like_pattern(&filter.search);
+    let pattern = crate::db::like_pattern(&filter.search);
     let status = filter.status.map(CaseStatus::as_str).unwrap_or_default();
     let severity = filter.severity.map(Severity::as_str).unwrap_or_default();
     let mine = i64::from(filter.mine);
@@ -166,8 +171,7 @@ pub async fn list(
         .fetch_one(db.pool())
         .await?
         .try_get("n")?;
-    let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page = filter.page.clamp(1, last_page.min(MAX_PAGE));
+    let page = crate::db::page(filter.page, total, PAGE_SIZE);
     let rows = sqlx::query(&format!(
         "SELECT c.id, c.title, c.severity, c.status, c.product_area, c.opened_at, c.updated_at, \
            a.display_name AS opened_by \
@@ -183,7 +187,7 @@ pub async fn list(
     .bind(mine)
     .bind(&pattern)
     .bind(PAGE_SIZE)
-    .bind((page - 1) * PAGE_SIZE)
+    .bind(page.offset)
     .fetch_all(db.pool())
     .await?;
     let rows = rows
@@ -206,7 +210,7 @@ pub async fn list(
         workspace_name: scope.workspace_name.clone(),
         rows,
         total,
-        page,
+        page: page.number,
         page_size: PAGE_SIZE,
         can_open: scope.support_contact,
     })
@@ -339,7 +343,7 @@ pub async fn detail(
     let is_opener = opener == caller.account_id;
     let can_share = is_opener || is_admin(scope);
     let share_groups = if can_share {
-        crate::groups::repo::names(db, scope.workspace_id).await?
+        crate::groups::names(db, scope.workspace_id).await?
     } else {
         Vec::new()
     };
@@ -808,10 +812,10 @@ pub async fn share(who: &Authorized, case_id: i64, email: &str) -> Result<(), Ap
     let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
     let mut tx = state.db.begin_write().await?;
     let case = shareable(&mut tx, scope, caller, case_id).await?;
-    let (account, address) = crate::members::repo::by_email(
+    let (account, address) = crate::auth::guard::member_by_email(
         &mut tx,
         scope.workspace_id,
-        &email,
+        email.canonical(),
         "A case can be shared only with members of its workspace.",
     )
     .await?;
@@ -886,7 +890,7 @@ pub async fn share_group(who: &Authorized, case_id: i64, group_id: i64) -> Resul
     let mut tx = state.db.begin_write().await?;
     let case = shareable(&mut tx, scope, caller, case_id).await?;
     // A group of another workspace is refused like one that does not exist.
-    let name = crate::groups::repo::name_of(&mut tx, scope.workspace_id, group_id)
+    let name = crate::groups::name_of(&mut tx, scope.workspace_id, group_id)
         .await
         .map_err(|e| match e {
             AppError::NotFound => AppError::field("group_id", "Choose a group of this workspace."),

@@ -2,12 +2,12 @@
 //! address, take them out. Every form posts, so it works before hydration too.
 
 use crate::{
+    accounts::pages::RequireUser,
+    components::workspace_id_param,
     components::{banner_message, field_messages, ErrorBanner, ErrorNotice, TextField},
     groups::{
         list_groups, AddGroupMember, CreateGroup, DeleteGroup, Group, GroupList, RemoveGroupMember,
     },
-    workspaces::pages::workspace_id_param,
-    RequireUser,
 };
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};

@@ -3,15 +3,18 @@
 
 use crate::{
     accounts::types::EmailAddress,
-    audit::repo::{self as audit, Entry},
+    auth::{
+        audit::{self as audit, Entry},
+        guard::{Authorized, WorkspaceScope},
+    },
+    db::link,
     error::AppError,
     groups::{Group, GroupList, GroupMember, GroupName, MAX_GROUPS},
-    state::{link, now, Db},
-    workspaces::access::{Authorized, WorkspaceScope},
+    state::{now, Db},
 };
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
-type Tx = Transaction<'static, Any>;
+use crate::db::Tx;
 
 pub async fn list(db: &Db, scope: &WorkspaceScope) -> Result<GroupList, AppError> {
     // The groups and their members in one query (a group without members has NULL columns).
@@ -169,10 +172,10 @@ pub async fn add_member(who: &Authorized, group_id: i64, email: &str) -> Result<
     let email = EmailAddress::parse(email).map_err(|m| AppError::field("email", m))?;
     let mut tx = state.db.begin_write().await?;
     let name = name_of(&mut tx, scope.workspace_id, group_id).await?;
-    let (account, _) = crate::members::repo::by_email(
+    let (account, _) = crate::auth::guard::member_by_email(
         &mut tx,
         scope.workspace_id,
-        &email,
+        email.canonical(),
         "Groups hold members of their workspace only.",
     )
     .await?;
@@ -249,31 +252,20 @@ pub async fn remove_member(
     Ok(())
 }
 
-/// Forgets what a member who leaves the workspace was given in it: their groups and the cases
-/// shared with them by name (inside the removal's transaction, before the membership goes), so
-/// an invitation back later starts afresh.
+/// Takes a member who leaves the workspace out of its groups, so an invitation back later starts
+/// afresh.
 pub async fn forget_member(
     tx: &mut Tx,
     workspace_id: i64,
-    membership_id: i64,
+    account_id: i64,
 ) -> Result<(), AppError> {
-    const ACCOUNT: &str =
-        "(SELECT m.account_id FROM memberships m WHERE m.id = $2 AND m.workspace_id = $1)";
-    for sql in [
-        format!(
-            "DELETE FROM group_members WHERE account_id = {ACCOUNT} \
-             AND group_id IN (SELECT g.id FROM workspace_groups g WHERE g.workspace_id = $1)"
-        ),
-        format!(
-            "DELETE FROM case_shares WHERE account_id = {ACCOUNT} \
-             AND case_id IN (SELECT c.id FROM cases c WHERE c.workspace_id = $1)"
-        ),
-    ] {
-        sqlx::query(&sql)
-            .bind(workspace_id)
-            .bind(membership_id)
-            .execute(&mut **tx)
-            .await?;
-    }
+    sqlx::query(
+        "DELETE FROM group_members WHERE account_id = $2 \
+         AND group_id IN (SELECT g.id FROM workspace_groups g WHERE g.workspace_id = $1)",
+    )
+    .bind(workspace_id)
+    .bind(account_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -1,10 +1,10 @@
 //! The uploaded file's report: the dry run first, then "Send" sends the valid lines at once.
 
 use crate::{
+    accounts::pages::RequireUser,
+    components::workspace_id_param,
     components::{ErrorBanner, ErrorNotice},
     invitations::{check_bulk_file, BulkReport, SendBulkInvitations},
-    workspaces::pages::workspace_id_param,
-    RequireUser,
 };
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};

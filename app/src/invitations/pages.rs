@@ -2,13 +2,13 @@
 //! account-kind policy, expired, revoked, used) in words that say what to do.
 
 use crate::{
+    accounts::pages::SessionEpoch,
     accounts::{pages::encode, SignOut},
     components::{banner_message, field_messages, ErrorBanner, ErrorNotice, TextField},
     invitations::{
         invitation_preview, AcceptInvitation, InvitationDetails, PreviewStatus,
         RegisterFromInvitation,
     },
-    SessionEpoch,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -3,16 +3,17 @@
 
 use crate::{
     accounts::types::EmailAddress,
-    audit::repo::{self as audit, Actor, Entry},
+    auth::audit::{self as audit, Actor, Entry},
+    db::{insert_rows, Cell},
     error::AppError,
     invitations::{mail_text, InvitationRole},
-    state::{insert_rows, now, Cell},
+    state::now,
     tokens::{hash_token, random_token},
 };
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 use std::collections::HashMap;
 
-pub type Tx = Transaction<'static, Any>;
+pub use crate::db::Tx;
 
 /// Where invitations are being sent from.
 pub struct InviteContext<'a> {

@@ -1,53 +1,20 @@
 //! The invitation steps (server only), between the server functions and the queries.
 
 use crate::{
-    accounts::{
-        repo as accounts_repo,
+    accounts::types::{AccountKind, DisplayName, EmailAddress, NewPassword},
+    auth::{
+        audit::Actor,
+        guard::{personal_refused, Authorized, WorkspaceScope},
         session::{self, Caller},
-        types::{AccountKind, DisplayName, EmailAddress, NewPassword},
     },
-    audit::repo::Actor,
     error::AppError,
     invitations::{
         repo::{self, Existing, Found, InviteContext, NewInvitation},
         InvitationDetails, InvitationRole, InviteOutcome, InviteReport, PreviewStatus, ReportLine,
     },
     state::{now, AppState},
-    workspaces::access::{personal_refused, WorkspaceScope},
 };
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::{collections::HashMap, num::NonZeroU32};
-
-/// Addresses a workspace may invite per UTC day unless the operator says otherwise
-/// (`SERVICES_HUB_INVITATIONS_PER_DAY`): two full files of 10,000 lines.
-pub const DEFAULT_INVITATIONS_PER_DAY: i64 = 20_000;
-
-/// Invitation requests allowed per inviter and per workspace each minute, against hammering;
-/// the mail an inviter can cause is bounded by the workspace's daily budget of addresses
-/// (`repo::draw_budget`), which every invitation and resend draws on.
-pub struct InviteLimits {
-    per_inviter: DefaultKeyedRateLimiter<i64>,
-    per_workspace: DefaultKeyedRateLimiter<i64>,
-}
-
-impl Default for InviteLimits {
-    fn default() -> Self {
-        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
-        Self {
-            per_inviter: RateLimiter::keyed(quota(60)),
-            per_workspace: RateLimiter::keyed(quota(120)),
-        }
-    }
-}
-
-impl InviteLimits {
-    pub fn check(&self, inviter: i64, workspace: i64) -> Result<(), AppError> {
-        self.per_inviter
-            .check_key(&inviter)
-            .and_then(|_| self.per_workspace.check_key(&workspace))
-            .map_err(|_| AppError::TooManyRequests)
-    }
-}
+use std::collections::HashMap;
 
 /// Takes `count` addresses from the workspace's budget for today, or says how many are left (at
 /// the form's `field`, or as a conflict where there is no field).
@@ -120,7 +87,7 @@ async fn kind_for_new_account(
     state: &AppState,
     email: &EmailAddress,
 ) -> Result<(AccountKind, Option<i64>), AppError> {
-    let org = accounts_repo::organization_for_domain(&state.db, email.domain()).await?;
+    let org = crate::accounts::organization_for_domain(&state.db, email.domain()).await?;
     Ok(match org {
         Some(id) => (AccountKind::Work, Some(id)),
         None => (AccountKind::Personal, None),
@@ -137,7 +104,7 @@ pub async fn preview(
         .ok_or(AppError::NotFound)?;
     let email = EmailAddress::parse(&found.email).map_err(AppError::internal)?;
     let identifier = crate::accounts::types::SignInIdentifier::Email(email.clone());
-    let kinds = accounts_repo::kinds_for(&state.db, &identifier).await?;
+    let kinds = crate::accounts::kinds_for(&state.db, &identifier).await?;
     let (new_kind, _) = kind_for_new_account(state, &email).await?;
     let matches = caller.is_some_and(|c| {
         EmailAddress::parse(&c.email).is_ok_and(|e| e.canonical() == found.email_canonical)
@@ -165,8 +132,8 @@ pub async fn preview(
 }
 
 /// Accepts with an existing, signed-in account. Returns the workspace id.
-pub async fn accept(state: &AppState, caller: &Caller, token: &str) -> Result<i64, AppError> {
-    let ip = session::client_address(&state.config).to_string();
+pub async fn accept(who: &Authorized<()>, token: &str) -> Result<i64, AppError> {
+    let (state, caller, ip) = (&who.state, &who.caller, who.ip.as_str());
     let mut tx = state.db.begin_write().await?;
     let found = repo::by_token(&mut *tx, token)
         .await?
@@ -207,8 +174,8 @@ pub async fn register(
     token: &str,
     display_name: &str,
     password: &str,
+    address: std::net::IpAddr,
 ) -> Result<(String, i64), AppError> {
-    let address = session::client_address(&state.config);
     state.security.check_address(address)?;
     let mut errors = crate::error::FieldErrors::default();
     let name = errors.check("display_name", DisplayName::parse(display_name));
@@ -236,9 +203,9 @@ pub async fn register(
     let password_hash = state.security.hash(password.expose()).await?;
     let ip = address.to_string();
     let mut tx = state.db.begin_write().await?;
-    let account_id = accounts_repo::insert_account(
+    let account_id = crate::accounts::insert_account(
         &mut tx,
-        &accounts_repo::NewAccount {
+        &crate::accounts::NewAccount {
             kind,
             email,
             display_name: name.clone(),
@@ -365,20 +332,18 @@ pub async fn context<'a>(
 /// Plans and (unless `dry_run`) sends invitations in one transaction: the valid lines are all
 /// invited or, on any failure, none is.
 pub async fn invite(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
+    who: &Authorized,
     candidates: Vec<Candidate>,
     role: InvitationRole,
     dry_run: bool,
     import_id: Option<i64>,
 ) -> Result<InviteReport, AppError> {
+    let (state, caller, scope, ip) = (&who.state, &who.caller, &who.scope, who.ip.as_str());
     if !dry_run {
         state
             .invite_limits
             .check(caller.account_id, scope.workspace_id)?;
     }
-    let ip = session::client_address(&state.config).to_string();
     let mut tx = state.db.begin_write().await?;
     repo::lock_agreement(&mut tx, scope.agreement_id).await?;
     let existing = repo::existing(&mut tx, scope.workspace_id).await?;
@@ -405,7 +370,7 @@ pub async fn invite(
     };
     draw_budget(state, &mut tx, scope, items.len(), Some(field)).await?;
     let organization = repo::organization_name(&mut tx, scope.organization_id).await?;
-    let ctx = context(state, scope, Some(caller), &organization, &ip).await;
+    let ctx = context(state, scope, Some(caller), &organization, ip).await;
     repo::insert_many(&mut tx, &ctx, &items).await?;
     if let Some(import_id) = import_id {
         // Single use: a second confirmation of the same file sends nothing.
@@ -437,9 +402,7 @@ pub async fn invite(
 
 /// The typed list of Manage Users.
 pub async fn invite_list(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
+    who: &Authorized,
     emails: &str,
     role: InvitationRole,
     support_contact: bool,
@@ -468,7 +431,7 @@ pub async fn invite_list(
             input,
         })
         .collect();
-    let report = invite(state, caller, scope, candidates, role, false, None).await?;
+    let report = invite(who, candidates, role, false, None).await?;
     if report.invited == 0 && report.lines.iter().all(|l| !l.outcome.is_ok()) {
         // Nothing was sent: say why at the field, one line per address.
         let message = report
@@ -482,38 +445,28 @@ pub async fn invite_list(
     Ok(report)
 }
 
-pub async fn resend(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
-    invitation_id: i64,
-) -> Result<(), AppError> {
+pub async fn resend(who: &Authorized, invitation_id: i64) -> Result<(), AppError> {
+    let (state, caller, scope, ip) = (&who.state, &who.caller, &who.scope, who.ip.as_str());
     state
         .invite_limits
         .check(caller.account_id, scope.workspace_id)?;
-    let ip = session::client_address(&state.config).to_string();
     let mut tx = state.db.begin_write().await?;
     let found = repo::in_workspace(&mut tx, scope.workspace_id, invitation_id).await?;
     draw_budget(state, &mut tx, scope, 1, None).await?;
     let organization = repo::organization_name(&mut tx, scope.organization_id).await?;
-    let ctx = context(state, scope, Some(caller), &organization, &ip).await;
+    let ctx = context(state, scope, Some(caller), &organization, ip).await;
     repo::renew(&mut tx, &found, &ctx).await?;
     repo::record(
         &mut tx,
-        repo::audit_entry(actor(caller), "invitation.resend", &found, &ip),
+        repo::audit_entry(actor(caller), "invitation.resend", &found, ip),
     )
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn revoke(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
-    invitation_id: i64,
-) -> Result<(), AppError> {
-    let ip = session::client_address(&state.config).to_string();
+pub async fn revoke(who: &Authorized, invitation_id: i64) -> Result<(), AppError> {
+    let (state, caller, scope, ip) = (&who.state, &who.caller, &who.scope, who.ip.as_str());
     let mut tx = state.db.begin_write().await?;
     let found = repo::in_workspace(&mut tx, scope.workspace_id, invitation_id).await?;
     repo::revoke(&mut tx, &found).await?;
@@ -564,12 +517,11 @@ pub async fn accept_for_account(
 /// The dry run (`dry_run`) or the sending of an uploaded file. Only its uploader, in its
 /// workspace, can see or send it; another's import answers like a missing one.
 pub async fn bulk(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
+    who: &Authorized,
     import_id: i64,
     dry_run: bool,
 ) -> Result<crate::invitations::BulkReport, AppError> {
+    let (state, caller, scope) = (&who.state, &who.caller, &who.scope);
     use crate::invitations::bulk::{self, LineProblem};
     let row = sqlx::query(
         "SELECT content, committed_at FROM bulk_imports \
@@ -608,9 +560,7 @@ pub async fn bulk(
         })
         .collect();
     let report = invite(
-        state,
-        caller,
-        scope,
+        who,
         candidates,
         InvitationRole::Member,
         dry_run,

@@ -5,11 +5,13 @@
 //! before the person confirms.
 
 use crate::{
-    accounts::session,
+    auth::{
+        guard::{self as access, Permission},
+        session,
+    },
     error::AppError,
     invitations::bulk,
     state::{now, AppState},
-    workspaces::access::{self, Permission},
 };
 use axum::{
     extract::{

@@ -2,14 +2,15 @@
 //! before hydration), the invite form and the row actions (forms that post).
 
 use crate::{
+    accounts::pages::RequireUser,
+    components::workspace_id_param,
     components::{banner_message, field_messages, format_date, ErrorBanner, ErrorNotice},
     invitations::{InviteUsers, ResendInvitation, RevokeInvitation},
     members::{
         list_users, RemoveMember, RowKind, SetSupportContact, SetViewAllCases, SetWorkspaceAdmin,
         SortKey, UserPage, UserRow,
     },
-    workspaces::{pages::workspace_id_param, SetPersonalPolicy},
-    RequireUser,
+    workspaces::SetPersonalPolicy,
 };
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};

@@ -3,13 +3,15 @@
 //! so it stays fast at 10,000 rows.
 
 use crate::{
-    accounts::{session::Caller, types::AccountKind},
-    audit::repo::{self as audit, Entry},
+    accounts::types::AccountKind,
+    auth::{
+        audit::{self as audit, Entry},
+        guard::WorkspaceScope,
+        session::Caller,
+    },
     error::AppError,
-    invitations::repo as invitations,
     members::{RowKind, SortKey, UserPage, UserRow, UserStatus, PAGE_SIZE},
     state::{now, Db},
-    workspaces::access::WorkspaceScope,
 };
 use sqlx::Row;
 
@@ -47,23 +49,9 @@ const ROWS: &str = "WITH u AS ( \
 ) SELECT {select} FROM u \
 WHERE ($4 = '' OR LOWER(u.name) LIKE $4 ESCAPE '\\' OR LOWER(u.email) LIKE $4 ESCAPE '\\')";
 
-/// `%text%` with LIKE's own wildcards escaped, lower-cased (LIKE's case rules differ between
-/// the engines; LOWER on both sides makes them agree).
-fn like_pattern(search: &str) -> String {
-    let search = search.trim().to_lowercase();
-    if search.is_empty() {
-        return String::new();
-    }
-    let escaped = search
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<UserPage, AppError> {
     let now = now();
-    let pattern = like_pattern(&query.search);
+    let pattern = crate::db::like_pattern(&query.search);
     // The column comes from a fixed list, never from the request's text.
     let column = match query.sort {
         SortKey::Name => "LOWER(u.name)",
@@ -81,8 +69,7 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
         .fetch_one(db.pool())
         .await?
         .try_get("n")?;
-    let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page = query.page.clamp(1, last_page);
+    let page = crate::db::page(query.page, total, PAGE_SIZE);
     let sql = format!(
         "{} ORDER BY CASE WHEN {column} IS NULL THEN 1 ELSE 0 END, {column} {direction}, \
          u.row_kind, u.row_id LIMIT $5 OFFSET $6",
@@ -94,7 +81,7 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
         .bind(now)
         .bind(&pattern)
         .bind(PAGE_SIZE)
-        .bind((page - 1) * PAGE_SIZE)
+        .bind(page.offset)
         .fetch_all(db.pool())
         .await?;
     let rows = rows
@@ -137,7 +124,7 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut tx = db.pool().begin().await?;
-    let contacts_in_use = invitations::contacts_in_use(&mut tx, scope.agreement_id).await?;
+    let contacts_in_use = crate::invitations::contacts_in_use(&mut tx, scope.agreement_id).await?;
     tx.commit().await?;
     Ok(UserPage {
         workspace_id: scope.workspace_id,
@@ -146,7 +133,7 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
         allow_personal: scope.allow_personal,
         rows,
         total,
-        page,
+        page: page.number,
         page_size: PAGE_SIZE,
         contact_limit: scope.contact_limit,
         contacts_in_use,
@@ -180,13 +167,23 @@ fn entry<'a>(
 
 /// The member's address, if the membership belongs to this workspace.
 async fn member_email(
-    tx: &mut invitations::Tx,
+    tx: &mut crate::db::Tx,
     scope: &WorkspaceScope,
     membership_id: i64,
 ) -> Result<(String, bool), AppError> {
+    let (_, email, support_contact) = member(tx, scope, membership_id).await?;
+    Ok((email, support_contact))
+}
+
+/// A membership of the workspace: (account id, address, support contact).
+async fn member(
+    tx: &mut crate::db::Tx,
+    scope: &WorkspaceScope,
+    membership_id: i64,
+) -> Result<(i64, String, bool), AppError> {
     let row = sqlx::query(
-        "SELECT a.email, m.support_contact FROM memberships m JOIN accounts a ON a.id = m.account_id \
-         WHERE m.id = $1 AND m.workspace_id = $2",
+        "SELECT a.id, a.email, m.support_contact FROM memberships m \
+         JOIN accounts a ON a.id = m.account_id WHERE m.id = $1 AND m.workspace_id = $2",
     )
     .bind(membership_id)
     .bind(scope.workspace_id)
@@ -194,6 +191,7 @@ async fn member_email(
     .await?
     .ok_or(AppError::NotFound)?;
     Ok((
+        row.try_get("id")?,
         row.try_get("email")?,
         row.try_get::<i64, _>("support_contact")? != 0,
     ))
@@ -209,10 +207,10 @@ pub async fn set_flag(
     ip: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    invitations::lock_agreement(&mut tx, scope.agreement_id).await?;
+    crate::invitations::lock_contact_count(&mut tx, scope.agreement_id).await?;
     let (email, is_contact) = member_email(&mut tx, scope, membership_id).await?;
     if flag == Flag::SupportContact && on && !is_contact {
-        let used = invitations::contacts_in_use(&mut tx, scope.agreement_id).await?;
+        let used = crate::invitations::contacts_in_use(&mut tx, scope.agreement_id).await?;
         if used >= scope.contact_limit {
             return Err(AppError::Conflict(format!(
                 "The agreement allows {limit} support contacts and all {limit} are in use \
@@ -271,8 +269,10 @@ pub async fn remove(
     ip: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let (email, _) = member_email(&mut tx, scope, membership_id).await?;
-    crate::groups::repo::forget_member(&mut tx, scope.workspace_id, membership_id).await?;
+    let (account_id, email, _) = member(&mut tx, scope, membership_id).await?;
+    // Each domain forgets what it gave the member here, through its own function.
+    crate::groups::forget_member(&mut tx, scope.workspace_id, account_id).await?;
+    crate::cases::forget_member(&mut tx, scope.workspace_id, account_id).await?;
     sqlx::query("DELETE FROM memberships WHERE id = $1 AND workspace_id = $2")
         .bind(membership_id)
         .bind(scope.workspace_id)
@@ -285,31 +285,4 @@ pub async fn remove(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The member of the workspace with this address: (account id, notification address). Anyone
-/// else is a message on the `email` field ending with `why` (a case or a group reaches members of
-/// its workspace only).
-pub async fn by_email(
-    tx: &mut invitations::Tx,
-    workspace_id: i64,
-    email: &crate::accounts::types::EmailAddress,
-    why: &str,
-) -> Result<(i64, String), AppError> {
-    let row = sqlx::query(
-        "SELECT a.id, COALESCE(a.notification_email, a.email) AS address \
-         FROM memberships m JOIN accounts a ON a.id = m.account_id \
-         WHERE m.workspace_id = $1 AND a.email_canonical = $2 ORDER BY a.id",
-    )
-    .bind(workspace_id)
-    .bind(email.canonical())
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or_else(|| {
-        AppError::field(
-            "email",
-            format!("No member of this workspace has that address. {why}"),
-        )
-    })?;
-    Ok((row.try_get("id")?, row.try_get("address")?))
 }

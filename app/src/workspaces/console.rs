@@ -3,6 +3,7 @@
 //! form posts without JavaScript and lands back here with `?done=…`.
 
 use crate::{
+    accounts::pages::RequireUser,
     components::{
         banner_message, described_by, field_messages, ErrorBanner, ErrorNotice, FieldMessage,
         SelectField, TextField,
@@ -13,7 +14,6 @@ use crate::{
         ConsoleAgreement, CreateAgreementStaff, CreateOrganizationStaff, CreateWorkspace,
         StaffConsole,
     },
-    RequireUser,
 };
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};

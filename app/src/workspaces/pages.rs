@@ -1,26 +1,15 @@
 //! The workspace's main page and the workspace switcher.
 
+use crate::components::workspace_id_param;
 use crate::{
+    accounts::pages::RequireUser,
     components::ErrorNotice,
     workspaces::{
         my_workspaces, workspace_home, SwitchWorkspace, WorkspaceList, WorkspaceOverview,
     },
-    RequireUser,
 };
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_params_map};
-
-/// The id in `/workspaces/:id…` (0, which matches nothing, when it is not a number).
-pub fn workspace_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or(0)
-    }
-}
+use leptos_router::components::A;
 
 #[component]
 pub fn WorkspacePage() -> impl IntoView {

@@ -2,25 +2,20 @@
 //! the guard in `access`, and filters by it.
 
 use crate::{
-    accounts::session::Caller,
     accounts::types::StaffRole,
-    audit::repo::{self as audit, Actor, Entry},
+    auth::{
+        audit::{self as audit, Entry},
+        guard::{Authorized, Permission, WorkspaceScope},
+        session::Caller,
+    },
     error::AppError,
     state::{now, Db},
     workspaces::{
-        access::{Permission, WorkspaceScope},
         AgreementStatus, AgreementType, BenefitKind, BenefitView, ConsoleAgreement,
         ConsoleWorkspace, StaffConsole, WorkspaceLink, WorkspaceList, WorkspaceOverview,
     },
 };
 use sqlx::Row;
-
-fn actor(caller: &Caller) -> Actor<'_> {
-    Actor::Account {
-        id: caller.account_id,
-        label: &caller.display_name,
-    }
-}
 
 /// Every workspace the caller may open: as a member, as a Services Administrator of its
 /// agreement, or as the agreement's assigned CSAM or AC. One query, whatever their number.
@@ -148,14 +143,9 @@ pub async fn remember_workspace(
     Ok(())
 }
 
-pub async fn set_personal_policy(
-    db: &Db,
-    caller: &Caller,
-    scope: &WorkspaceScope,
-    allow: bool,
-    ip: &str,
-) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
+pub async fn set_personal_policy(who: &Authorized, allow: bool) -> Result<(), AppError> {
+    let scope = &who.scope;
+    let mut tx = who.state.db.begin_write().await?;
     sqlx::query("UPDATE workspaces SET allow_personal = $2, updated_at = $3 WHERE id = $1")
         .bind(scope.workspace_id)
         .bind(i64::from(allow))
@@ -165,7 +155,7 @@ pub async fn set_personal_policy(
     audit::record(
         &mut tx,
         Entry {
-            actor: actor(caller),
+            actor: who.actor(),
             action: if allow {
                 "workspace.allow_personal_accounts"
             } else {
@@ -177,7 +167,7 @@ pub async fn set_personal_policy(
             agreement_id: Some(scope.agreement_id),
             workspace_id: Some(scope.workspace_id),
             detail: scope.workspace_name.clone(),
-            ip,
+            ip: &who.ip,
         },
     )
     .await?;

@@ -2,20 +2,16 @@
 //! Workspace and the invitations, in one transaction), additional workspaces and benefits.
 
 use crate::{
-    accounts::{
-        repo as accounts_repo,
+    accounts::types::{DisplayName, EmailAddress, NewPassword, StaffRole},
+    auth::{
+        audit::{self as audit, Actor, Entry},
+        guard::{AgreementScope, Authorized, WorkspaceScope},
         session::Caller,
-        types::{DisplayName, EmailAddress, NewPassword, StaffRole},
     },
-    audit::repo::{self as audit, Actor, Entry},
     error::{AppError, FieldErrors},
-    invitations::{
-        repo::{self as invitations, NewInvitation},
-        InvitationRole,
-    },
+    invitations::{InvitationRole, NewInvitation},
     state::{now, AppState},
     workspaces::{
-        access::{AgreementScope, WorkspaceScope},
         types::{parse_allotment, parse_contact_limit, TermDate, WorkspaceName},
         AgreementStatus, AgreementType, BenefitKind,
     },
@@ -45,9 +41,9 @@ pub async fn create_staff(
     };
     let password_hash = state.security.hash(password.expose()).await?;
     let mut tx = state.db.begin_write().await?;
-    let id = accounts_repo::insert_account(
+    let id = crate::accounts::insert_account(
         &mut tx,
-        &accounts_repo::NewAccount {
+        &crate::accounts::NewAccount {
             kind: crate::accounts::types::AccountKind::Work,
             email,
             display_name: name,
@@ -94,7 +90,7 @@ fn today() -> TermDate {
 
 /// Looks up a staff account by address and checks its role.
 async fn staff_by_email(
-    tx: &mut invitations::Tx,
+    tx: &mut crate::db::Tx,
     field: &str,
     email: &EmailAddress,
     role: StaffRole,
@@ -206,7 +202,7 @@ pub async fn create_agreement(
     else {
         return Err(AppError::field("form", "Incomplete agreement."));
     };
-    let organization_id = accounts_repo::organization_by_name(&state.db, input.organization)
+    let organization_id = crate::accounts::organization_by_name(&state.db, input.organization)
         .await?
         .ok_or_else(|| {
             AppError::field(
@@ -258,7 +254,7 @@ pub async fn create_agreement(
     let rows = people
         .into_iter()
         .map(|(canonical, email, role)| {
-            use crate::state::Cell;
+            use crate::db::Cell;
             vec![
                 Cell::Int(id),
                 Cell::Text(role.to_owned()),
@@ -268,7 +264,7 @@ pub async fn create_agreement(
             ]
         })
         .collect();
-    crate::state::insert_rows(
+    crate::db::insert_rows(
         &mut tx,
         "agreement_contacts",
         &[
@@ -284,7 +280,7 @@ pub async fn create_agreement(
     let benefit_rows = benefits
         .into_iter()
         .map(|(kind, name, allotment)| {
-            use crate::state::Cell;
+            use crate::db::Cell;
             vec![
                 Cell::Int(id),
                 Cell::Text(kind.as_str().to_owned()),
@@ -295,7 +291,7 @@ pub async fn create_agreement(
             ]
         })
         .collect();
-    crate::state::insert_rows(
+    crate::db::insert_rows(
         &mut tx,
         "benefits",
         &[
@@ -418,7 +414,6 @@ pub async fn activate(
             }),
         }
     }
-    let organization = invitations::organization_name(&mut tx, organization_id).await?;
     let scope = WorkspaceScope {
         workspace_id,
         workspace_name: name.as_str().to_owned(),
@@ -434,8 +429,7 @@ pub async fn activate(
         is_staff: false,
         support_contact: false,
     };
-    let ctx = crate::invitations::service::context(state, &scope, inviter, &organization, ip).await;
-    invitations::insert_many(&mut tx, &ctx, &items).await?;
+    crate::invitations::invite_within(&mut tx, state, &scope, inviter, ip, &items).await?;
     audit::record(
         &mut tx,
         Entry {
@@ -458,13 +452,11 @@ pub async fn activate(
 /// An additional workspace, created by the agreement's CSAM or AC during the term, with its
 /// Workspace Administrator invited. Returns the workspace's id.
 pub async fn create_workspace(
-    state: &AppState,
-    caller: &Caller,
-    agreement: &AgreementScope,
+    who: &Authorized<AgreementScope>,
     name: &str,
     admin_email: &str,
-    ip: &str,
 ) -> Result<i64, AppError> {
+    let (state, caller, agreement, ip) = (&who.state, &who.caller, &who.scope, who.ip.as_str());
     let mut errors = FieldErrors::default();
     let name = errors.check("name", WorkspaceName::parse(name));
     let admin = errors.check("admin_email", EmailAddress::parse(admin_email));
@@ -506,7 +498,6 @@ pub async fn create_workspace(
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    let organization = invitations::organization_name(&mut tx, agreement.organization_id).await?;
     let scope = WorkspaceScope {
         workspace_id,
         workspace_name: name.as_str().to_owned(),
@@ -522,11 +513,12 @@ pub async fn create_workspace(
         is_staff: true,
         support_contact: false,
     };
-    let ctx =
-        crate::invitations::service::context(state, &scope, Some(caller), &organization, ip).await;
-    invitations::insert_many(
+    crate::invitations::invite_within(
         &mut tx,
-        &ctx,
+        state,
+        &scope,
+        Some(caller),
+        ip,
         &[NewInvitation {
             email: admin,
             name: String::new(),
@@ -559,14 +551,12 @@ pub async fn create_workspace(
 
 /// An add-on (or a share of hours or credits) for one workspace.
 pub async fn add_benefit(
-    state: &AppState,
-    caller: &Caller,
-    scope: &WorkspaceScope,
+    who: &Authorized,
     kind: &str,
     name: &str,
     allotment: &str,
-    ip: &str,
 ) -> Result<(), AppError> {
+    let (state, scope, ip) = (&who.state, &who.scope, who.ip.as_str());
     let mut errors = FieldErrors::default();
     let kind = errors.check(
         "kind",
@@ -596,10 +586,7 @@ pub async fn add_benefit(
     audit::record(
         &mut tx,
         Entry {
-            actor: Actor::Account {
-                id: caller.account_id,
-                label: &caller.display_name,
-            },
+            actor: who.actor(),
             action: "benefit.add",
             object_type: "benefit",
             object_id: Some(id),
@@ -660,11 +647,11 @@ pub async fn add_member(
     if account.try_get::<String, _>("kind")? == "personal"
         && workspace.try_get::<i64, _>("allow_personal")? == 0
     {
-        return Err(AppError::Forbidden(
-            crate::workspaces::access::personal_refused(&workspace_name),
-        ));
+        return Err(AppError::Forbidden(crate::auth::guard::personal_refused(
+            &workspace_name,
+        )));
     }
-    invitations::lock_agreement(&mut tx, agreement_id).await?;
+    crate::invitations::lock_contact_count(&mut tx, agreement_id).await?;
     let member = sqlx::query(
         "SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND account_id = $2",
     )
@@ -680,7 +667,7 @@ pub async fn add_member(
     }
     if support_contact {
         let limit: i64 = workspace.try_get("contact_limit")?;
-        if invitations::contacts_in_use(&mut tx, agreement_id).await? >= limit {
+        if crate::invitations::contacts_in_use(&mut tx, agreement_id).await? >= limit {
             return Err(AppError::Conflict(format!(
                 "The agreement allows {limit} support contacts and all {limit} are in use \
                  (pending invitations count)."

@@ -2,77 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AgreementType {
-    Premier,
-    Unified,
-}
-
-impl AgreementType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgreementType::Premier => "premier",
-            AgreementType::Unified => "unified",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            AgreementType::Premier => "Premier",
-            AgreementType::Unified => "Unified",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "premier" => Some(AgreementType::Premier),
-            "unified" => Some(AgreementType::Unified),
-            _ => None,
-        }
-    }
-
-    /// Seed 001: Premier workspaces accept both account kinds; Unified ones refuse personal
-    /// accounts until an administrator allows them.
-    pub fn allows_personal_by_default(self) -> bool {
-        self == AgreementType::Premier
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AgreementStatus {
-    Draft,
-    Active,
-    Expired,
-}
-
-impl AgreementStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgreementStatus::Draft => "draft",
-            AgreementStatus::Active => "active",
-            AgreementStatus::Expired => "expired",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            AgreementStatus::Draft => "Draft",
-            AgreementStatus::Active => "Active",
-            AgreementStatus::Expired => "Expired",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "draft" => Some(AgreementStatus::Draft),
-            "active" => Some(AgreementStatus::Active),
-            "expired" => Some(AgreementStatus::Expired),
-            _ => None,
-        }
-    }
-}
+pub use crate::auth::kinds::{AgreementStatus, AgreementType};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -89,7 +89,7 @@ pub struct Setup {
 
 pub async fn contoso() -> Setup {
     use app::{
-        audit::repo::Actor,
+        auth::audit::Actor,
         state::{AppState, Config},
         workspaces::service::{self, AgreementInput},
     };
@@ -114,6 +114,7 @@ pub async fn contoso() -> Setup {
         "Contoso",
         "contoso.com",
         Actor::CommandLine,
+        "local",
     )
     .await
     .expect("organization");

@@ -187,7 +187,8 @@ impl TestApp {
             &self.state,
             name,
             domain,
-            app::audit::repo::Actor::CommandLine,
+            app::auth::audit::Actor::CommandLine,
+            "local",
         )
         .await
         .expect("organization")
@@ -204,7 +205,7 @@ impl TestApp {
                 organization: None,
                 password: PASSWORD,
             },
-            app::audit::repo::Actor::CommandLine,
+            app::auth::audit::Actor::CommandLine,
         )
         .await
         .expect("account")

@@ -2,13 +2,13 @@
 //! address that receives notices (which may differ from the sign-in address).
 
 use crate::{
+    accounts::pages::{RequireUser, SessionEpoch},
     accounts::{
         my_profile,
         types::{LANGUAGES, TIME_ZONES},
         ChangePassword, Profile, SaveProfile,
     },
     components::{banner_message, field_messages, ErrorBanner, SelectField, TextField},
-    RequireUser, SessionEpoch,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

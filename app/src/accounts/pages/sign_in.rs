@@ -2,9 +2,9 @@
 //! it changes nothing), the choice of account kind when an address has both, then the password.
 
 use crate::{
+    accounts::pages::SessionEpoch,
     accounts::{sign_in_options, types::AccountKind, AccountChoices, SignIn},
     components::{banner_message, field_messages, ErrorBanner, TextField},
-    SessionEpoch,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -4,13 +4,12 @@
 //! missing one (404), so ids of other tenants reveal nothing.
 
 use crate::{
-    accounts::{
+    auth::{
+        kinds::{AccountKind, AgreementStatus, AgreementType, StaffRole},
         session::Caller,
-        types::{AccountKind, StaffRole},
     },
     error::AppError,
     state::Db,
-    workspaces::{AgreementStatus, AgreementType},
 };
 use sqlx::Row;
 
@@ -87,28 +86,118 @@ fn denied(permission: Permission) -> AppError {
     )
 }
 
-/// What a server function has once the guard let it through.
-pub struct Authorized {
+/// What a server function has once the guard let it through: the state, the caller, what the
+/// guard found (`scope`: a workspace's, an agreement's, the caller's staff role, or nothing for
+/// an installation-wide action the guard already allowed), and the client's address for the
+/// audit log of a write.
+pub struct Authorized<S = WorkspaceScope> {
     pub state: crate::state::AppState,
     pub caller: Caller,
-    pub scope: WorkspaceScope,
-    /// The client's address, for the audit log of a write.
+    pub scope: S,
     pub ip: String,
+}
+
+impl<S> Authorized<S> {
+    /// The caller as the audit log names them.
+    pub fn actor(&self) -> crate::auth::audit::Actor<'_> {
+        crate::auth::audit::Actor::Account {
+            id: self.caller.account_id,
+            label: &self.caller.display_name,
+        }
+    }
+}
+
+/// The session's caller with the state and the client address, before any scope is checked.
+async fn signed_in() -> Result<Authorized<()>, AppError> {
+    let caller = crate::auth::session::caller().await?;
+    let state = crate::state::app_state()?;
+    let ip = crate::auth::session::client_address(&state.config).to_string();
+    Ok(Authorized {
+        state,
+        caller,
+        scope: (),
+        ip,
+    })
+}
+
+impl Authorized<()> {
+    fn with<S>(self, scope: S) -> Authorized<S> {
+        Authorized {
+            state: self.state,
+            caller: self.caller,
+            scope,
+            ip: self.ip,
+        }
+    }
 }
 
 /// The first line of a workspace's server function: the caller from the session, then the
 /// guard. (Server functions rendered on the server bypass middleware, so each one asks.)
 pub async fn require(workspace_id: i64, permission: Permission) -> Result<Authorized, AppError> {
-    let caller = crate::accounts::session::caller().await?;
+    let who = signed_in().await?;
+    let scope = workspace(&who.state.db, &who.caller, workspace_id, permission).await?;
+    Ok(who.with(scope))
+}
+
+/// The same for every one of `workspace_ids` at once ("All Workspaces").
+pub async fn require_all(
+    workspace_ids: &[i64],
+    permission: Permission,
+) -> Result<Authorized<Vec<WorkspaceScope>>, AppError> {
+    let who = signed_in().await?;
+    let scopes = workspaces(&who.state.db, &who.caller, workspace_ids, permission).await?;
+    Ok(who.with(scopes))
+}
+
+/// The first line of an agreement's server function.
+pub async fn require_agreement(
+    agreement_id: i64,
+    permission: AgreementPermission,
+) -> Result<Authorized<AgreementScope>, AppError> {
+    let who = signed_in().await?;
+    let scope = agreement(&who.state.db, &who.caller, agreement_id, permission).await?;
+    Ok(who.with(scope))
+}
+
+/// Who is asking where no sign-in is needed (the sign-in steps, an invitation link, signing
+/// out): the state, the caller if there is one, and the client's address for the per-address
+/// limits.
+pub struct Visitor {
+    pub state: crate::state::AppState,
+    pub caller: Option<Caller>,
+    pub address: std::net::IpAddr,
+}
+
+/// The first line of a server function that anyone may call: each such function is on the
+/// signed-out sweep's allow-list, with the reason it is public.
+pub async fn visitor() -> Result<Visitor, AppError> {
     let state = crate::state::app_state()?;
-    let scope = workspace(&state.db, &caller, workspace_id, permission).await?;
-    let ip = crate::accounts::session::client_address(&state.config).to_string();
-    Ok(Authorized {
+    let caller = crate::auth::session::optional_caller().await?;
+    let address = crate::auth::session::client_address(&state.config);
+    Ok(Visitor {
         state,
         caller,
-        scope,
-        ip,
+        address,
     })
+}
+
+/// Any signed-in account, for what concerns only the caller (their profile, their workspaces).
+pub async fn require_user() -> Result<Authorized<()>, AppError> {
+    signed_in().await
+}
+
+/// Installation-wide actions (organizations, agreements, staff): the operator only.
+pub async fn require_operator() -> Result<Authorized<()>, AppError> {
+    let who = signed_in().await?;
+    operator_only(&who.caller)?;
+    Ok(who)
+}
+
+/// Any staff member (the staff console); the scope is their role.
+pub async fn require_staff() -> Result<Authorized<StaffRole>, AppError> {
+    let who = signed_in().await?;
+    let role = staff_only(&who.caller)?;
+    Ok(who.with(role))
 }
 
 /// The guard's one query: a workspace, its agreement and the caller's part in it. `$1` is the
@@ -205,10 +294,7 @@ pub async fn workspaces(
     if workspace_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = (2..workspace_ids.len() + 2)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = crate::db::placeholders(2, workspace_ids.len());
     let sql = format!("{} ORDER BY w.id", SCOPE_SQL.replace("{ids}", &list));
     let mut query = sqlx::query(&sql).bind(caller.account_id);
     for id in workspace_ids {
@@ -327,8 +413,8 @@ pub async fn agreement(
     Ok(scope)
 }
 
-/// Installation-wide actions (organizations, agreements, staff): the operator only.
-pub fn require_operator(caller: &Caller) -> Result<(), AppError> {
+/// The operator check, for callers outside a server function (the staff pages' own reads).
+pub fn operator_only(caller: &Caller) -> Result<(), AppError> {
     if caller.staff_role == Some(StaffRole::Operator) {
         Ok(())
     } else {
@@ -339,10 +425,38 @@ pub fn require_operator(caller: &Caller) -> Result<(), AppError> {
     }
 }
 
-/// Any staff member (the staff console).
-pub fn require_staff(caller: &Caller) -> Result<StaffRole, AppError> {
+/// The staff check: the caller's staff role, or refused.
+pub fn staff_only(caller: &Caller) -> Result<StaffRole, AppError> {
     caller.staff_role.ok_or_else(|| {
         tracing::info!(account = caller.account_id, "refused: staff only");
         AppError::Forbidden("This page is for the provider's staff.".to_owned())
     })
+}
+
+/// The member of the workspace with this (canonical) address: (account id, notification
+/// address). Anyone
+/// else is a message on the `email` field ending with `why` (a case or a group reaches members of
+/// its workspace only).
+pub async fn member_by_email(
+    tx: &mut crate::db::Tx,
+    workspace_id: i64,
+    email_canonical: &str,
+    why: &str,
+) -> Result<(i64, String), AppError> {
+    let row = sqlx::query(
+        "SELECT a.id, COALESCE(a.notification_email, a.email) AS address \
+         FROM memberships m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.workspace_id = $1 AND a.email_canonical = $2 ORDER BY a.id",
+    )
+    .bind(workspace_id)
+    .bind(email_canonical)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| {
+        AppError::field(
+            "email",
+            format!("No member of this workspace has that address. {why}"),
+        )
+    })?;
+    Ok((row.try_get("id")?, row.try_get("address")?))
 }

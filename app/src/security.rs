@@ -1,5 +1,6 @@
-//! Password hashing and the guards in front of it: Argon2id off the async threads behind a
-//! semaphore, a dummy verification for unknown accounts, and a per-address rate limit.
+//! Shared plumbing against abuse: password hashing and the guards in front of it (Argon2id off
+//! the async threads behind a semaphore, a dummy verification for unknown accounts, per-address
+//! rate limits), and the invitation request limits. Domain-neutral, so `AppState` can hold it.
 
 use crate::error::AppError;
 use argon2::{
@@ -200,5 +201,32 @@ mod tests {
             Err(AppError::TooManyRequests)
         );
         assert!(guards.check_address([10, 0, 0, 2].into()).is_ok());
+    }
+}
+
+/// Invitation requests allowed per inviter and per workspace each minute, against hammering;
+/// the mail an inviter can cause is bounded by the workspace's daily budget of addresses
+/// (`repo::draw_budget`), which every invitation and resend draws on.
+pub struct InviteLimits {
+    per_inviter: DefaultKeyedRateLimiter<i64>,
+    per_workspace: DefaultKeyedRateLimiter<i64>,
+}
+
+impl Default for InviteLimits {
+    fn default() -> Self {
+        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
+        Self {
+            per_inviter: RateLimiter::keyed(quota(60)),
+            per_workspace: RateLimiter::keyed(quota(120)),
+        }
+    }
+}
+
+impl InviteLimits {
+    pub fn check(&self, inviter: i64, workspace: i64) -> Result<(), AppError> {
+        self.per_inviter
+            .check_key(&inviter)
+            .and_then(|_| self.per_workspace.check_key(&workspace))
+            .map_err(|_| AppError::TooManyRequests)
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::tokens::{hash_token, random_token};
 use crate::{
-    accounts::types::{AccountKind, StaffRole},
+    auth::kinds::{AccountKind, StaffRole},
     error::AppError,
     state::{app_state, now, Config, Db},
 };
@@ -216,4 +216,13 @@ fn session_cookie(config: &Config, value: &str, max_age_secs: i64) -> String {
         .max_age(cookie::time::Duration::seconds(max_age_secs))
         .build()
         .to_string()
+}
+
+/// Adds a `Set-Cookie` header to the response of the current server function.
+pub fn set_cookie(value: &str) -> Result<(), AppError> {
+    let header = http::HeaderValue::from_str(value).map_err(AppError::internal)?;
+    let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        .ok_or_else(|| AppError::internal("ResponseOptions was not provided"))?;
+    response.append_header(http::header::SET_COOKIE, header);
+    Ok(())
 }
