@@ -61,15 +61,29 @@ pub fn unique_as(field: &'static str, message: &'static str) -> impl Fn(sqlx::Er
     }
 }
 
-/// Reads a stored enum back: its text must be one `parse` knows. The database only ever holds
-/// values the code wrote (each column has a CHECK), so anything else is a fault to log, never a
-/// value to guess.
-pub fn decode<T>(
-    column: &str,
-    text: &str,
+/// Reads a stored enum back, strictly: its text must be one `parse` knows. The database only
+/// ever holds values the code wrote (the columns have CHECKs), so anything else is a fault to log
+/// under a reference, never a value to guess (a guess could widen someone's rights).
+pub fn column<T>(
+    row: &sqlx::any::AnyRow,
+    name: &str,
     parse: impl Fn(&str) -> Option<T>,
 ) -> Result<T, AppError> {
-    parse(text).ok_or_else(|| AppError::internal(format!("unknown value {text:?} in {column}")))
+    let text: String = sqlx::Row::try_get(row, name)?;
+    parse(&text).ok_or_else(|| AppError::internal(format!("unknown value {text:?} in {name}")))
+}
+
+/// The same for a column that may be NULL.
+pub fn optional_column<T>(
+    row: &sqlx::any::AnyRow,
+    name: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, AppError> {
+    let text: Option<String> = sqlx::Row::try_get(row, name)?;
+    text.map(|text| {
+        parse(&text).ok_or_else(|| AppError::internal(format!("unknown value {text:?} in {name}")))
+    })
+    .transpose()
 }
 
 /// A value for `insert_rows`.

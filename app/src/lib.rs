@@ -24,6 +24,9 @@ pub mod state;
 pub mod tokens;
 pub mod workspaces;
 
+#[cfg(all(test, feature = "ssr"))]
+mod architecture;
+
 use accounts::{
     current_user,
     pages::{RequireUser, SessionEpoch, UserResource},

@@ -165,7 +165,11 @@ pub async fn create_organization(
     .bind(org.name.as_str().to_lowercase())
     .bind(now)
     .fetch_one(&mut *tx)
-    .await?
+    .await
+    .map_err(crate::db::unique_as(
+        "name",
+        "An organization with this name already exists.",
+    ))?
     .try_get("id")?;
     sqlx::query(
         "INSERT INTO organization_domains (organization_id, domain, verified_at, created_at, updated_at) \
@@ -175,7 +179,11 @@ pub async fn create_organization(
     .bind(&org.domain)
     .bind(now)
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(crate::db::unique_as(
+        "domain",
+        "This domain already belongs to an organization.",
+    ))?;
     audit::record(
         &mut tx,
         Entry {
@@ -264,7 +272,12 @@ pub async fn insert_account(
     .bind(&account.password_hash)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?
+    .await
+    // A parallel registration can win between the checks above and this insert.
+    .map_err(crate::db::unique_as(
+        "email",
+        "An account with this email address or phone number already exists.",
+    ))?
     .try_get("id")?;
     audit::record(
         tx,

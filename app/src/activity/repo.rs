@@ -135,10 +135,8 @@ pub async fn figures(
             Ok(AgreementLine {
                 agreement_id: r.try_get("id")?,
                 organization: r.try_get("organization")?,
-                agreement_type: AgreementType::parse(&r.try_get::<String, _>("agreement_type")?)
-                    .unwrap_or(AgreementType::Unified),
-                status: AgreementStatus::parse(&r.try_get::<String, _>("status")?)
-                    .unwrap_or(AgreementStatus::Draft),
+                agreement_type: crate::db::column(&r, "agreement_type", AgreementType::parse)?,
+                status: crate::db::column(&r, "status", AgreementStatus::parse)?,
                 starts_on: r.try_get("starts_on")?,
                 ends_on: r.try_get("ends_on")?,
             })
@@ -197,8 +195,7 @@ pub async fn figures(
     let mut benefits = Vec::with_capacity(benefit_rows.len());
     for r in &benefit_rows {
         let workspace_id: i64 = r.try_get("workspace_id")?;
-        let kind =
-            BenefitKind::parse(&r.try_get::<String, _>("kind")?).unwrap_or(BenefitKind::AddOn);
+        let kind = crate::db::column(&r, "kind", BenefitKind::parse)?;
         let allotted = r.try_get::<i64, _>("allotment")? as f64;
         let used = match kind {
             BenefitKind::ReactiveHours => {

@@ -228,10 +228,8 @@ fn check(
         workspace_name: row.try_get("name")?,
         agreement_id: row.try_get("agreement_id")?,
         organization_id: row.try_get("organization_id")?,
-        agreement_type: AgreementType::parse(&row.try_get::<String, _>("agreement_type")?)
-            .unwrap_or(AgreementType::Unified),
-        agreement_status: AgreementStatus::parse(&row.try_get::<String, _>("status")?)
-            .unwrap_or(AgreementStatus::Draft),
+        agreement_type: crate::db::column(&row, "agreement_type", AgreementType::parse)?,
+        agreement_status: crate::db::column(&row, "status", AgreementStatus::parse)?,
         allow_personal: row.try_get::<i64, _>("allow_personal")? != 0,
         contact_limit: row.try_get("contact_limit")?,
         is_member: row.try_get::<i64, _>("is_member")? != 0,
@@ -372,10 +370,8 @@ pub async fn agreement(
     let scope = AgreementScope {
         agreement_id,
         organization_id: row.try_get("organization_id")?,
-        agreement_type: AgreementType::parse(&row.try_get::<String, _>("agreement_type")?)
-            .unwrap_or(AgreementType::Unified),
-        status: AgreementStatus::parse(&row.try_get::<String, _>("status")?)
-            .unwrap_or(AgreementStatus::Draft),
+        agreement_type: crate::db::column(&row, "agreement_type", AgreementType::parse)?,
+        status: crate::db::column(&row, "status", AgreementStatus::parse)?,
         ends_on: row.try_get("ends_on")?,
         is_services_admin: row.try_get::<i64, _>("services_admin")? > 0,
         is_assigned_staff: matches!(caller.staff_role, Some(StaffRole::Csam | StaffRole::Ac))

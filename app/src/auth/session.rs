@@ -148,15 +148,12 @@ async fn lookup(db: &Db, config: &Config, token: &str) -> Result<Option<Caller>,
             .execute(db.pool())
             .await?;
     }
-    let kind: String = row.try_get("kind")?;
     Ok(Some(Caller {
         account_id: row.try_get("account_id")?,
-        kind: AccountKind::parse(&kind).unwrap_or(AccountKind::Personal),
+        kind: crate::db::column(&row, "kind", AccountKind::parse)?,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
-        staff_role: row
-            .try_get::<Option<String>, _>("staff_role")?
-            .and_then(|r| StaffRole::parse(&r)),
+        staff_role: crate::db::optional_column(&row, "staff_role", StaffRole::parse)?,
         session_hash: hash,
     }))
 }

@@ -45,8 +45,7 @@ pub async fn my_workspaces(db: &Db, caller: &Caller) -> Result<WorkspaceList, Ap
             id: row.try_get("id")?,
             name: row.try_get("name")?,
             organization: row.try_get("organization")?,
-            agreement_type: AgreementType::parse(&row.try_get::<String, _>("agreement_type")?)
-                .unwrap_or(AgreementType::Unified),
+            agreement_type: crate::db::column(&row, "agreement_type", AgreementType::parse)?,
         });
     }
     let last: Option<i64> = sqlx::query("SELECT last_workspace_id FROM accounts WHERE id = $1")
@@ -88,8 +87,7 @@ pub async fn workspace_home(
     .into_iter()
     .map(|r| -> Result<BenefitView, AppError> {
         Ok(BenefitView {
-            kind: BenefitKind::parse(&r.try_get::<String, _>("kind")?)
-                .unwrap_or(BenefitKind::AddOn),
+            kind: crate::db::column(&r, "kind", BenefitKind::parse)?,
             name: r.try_get("name")?,
             allotment: r.try_get("allotment")?,
         })
@@ -210,10 +208,8 @@ pub async fn staff_agreements(
             Ok(AgreementRow {
                 id: r.try_get("id")?,
                 organization: r.try_get("organization")?,
-                agreement_type: AgreementType::parse(&r.try_get::<String, _>("agreement_type")?)
-                    .unwrap_or(AgreementType::Unified),
-                status: AgreementStatus::parse(&r.try_get::<String, _>("status")?)
-                    .unwrap_or(AgreementStatus::Draft),
+                agreement_type: crate::db::column(&r, "agreement_type", AgreementType::parse)?,
+                status: crate::db::column(&r, "status", AgreementStatus::parse)?,
                 starts_on: r.try_get("starts_on")?,
                 ends_on: r.try_get("ends_on")?,
                 contact_limit: r.try_get("contact_limit")?,

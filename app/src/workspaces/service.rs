@@ -355,8 +355,7 @@ pub async fn activate(
             None => AppError::NotFound,
         });
     };
-    let agreement_type = AgreementType::parse(&row.try_get::<String, _>("agreement_type")?)
-        .unwrap_or(AgreementType::Unified);
+    let agreement_type = crate::db::column(&row, "agreement_type", AgreementType::parse)?;
     let organization_id: i64 = row.try_get("organization_id")?;
     let contact_limit: i64 = row.try_get("contact_limit")?;
     let name = WorkspaceName::parse("Default Workspace").map_err(AppError::internal)?;
@@ -496,7 +495,12 @@ pub async fn create_workspace(
     .bind(i64::from(allow_personal))
     .bind(now)
     .fetch_one(&mut *tx)
-    .await?
+    .await
+    // Two staff members adding the same name at once: the constraint decides, at the field.
+    .map_err(crate::db::unique_as(
+        "name",
+        "This agreement already has a workspace with this name.",
+    ))?
     .try_get("id")?;
     let scope = WorkspaceScope {
         workspace_id,
