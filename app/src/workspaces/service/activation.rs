@@ -49,27 +49,7 @@ pub async fn activate(
     let organization_id: i64 = row.try_get("organization_id")?;
     let contact_limit: i64 = row.try_get("contact_limit")?;
     let name = WorkspaceName::parse("Default Workspace").map_err(AppError::internal)?;
-    let workspace_id: i64 = sqlx::query(
-        "INSERT INTO workspaces (agreement_id, name, name_canonical, is_default, allow_personal, \
-           created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $5, $5) RETURNING id",
-    )
-    .bind(agreement_id)
-    .bind(name.as_str())
-    .bind(name.canonical())
-    .bind(i64::from(agreement_type.allows_personal_by_default()))
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("id")?;
-    sqlx::query(
-        "UPDATE benefits SET workspace_id = $2, updated_at = $3 \
-         WHERE agreement_id = $1 AND workspace_id IS NULL",
-    )
-    .bind(agreement_id)
-    .bind(workspace_id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    let workspace_id = default_workspace(&mut tx, agreement_id, agreement_type, &name, now).await?;
     let items = invitations_for(&mut tx, agreement_id).await?;
     let scope = WorkspaceScope {
         workspace_id,
@@ -103,6 +83,38 @@ pub async fn activate(
     )
     .await?;
     tx.commit().await?;
+    Ok(workspace_id)
+}
+
+/// Creates the agreement's Default Workspace and assigns it the agreement's benefits.
+async fn default_workspace(
+    tx: &mut crate::db::Tx,
+    agreement_id: i64,
+    agreement_type: AgreementType,
+    name: &WorkspaceName,
+    now: i64,
+) -> Result<i64, AppError> {
+    let workspace_id: i64 = sqlx::query(
+        "INSERT INTO workspaces (agreement_id, name, name_canonical, is_default, allow_personal, \
+           created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $5, $5) RETURNING id",
+    )
+    .bind(agreement_id)
+    .bind(name.as_str())
+    .bind(name.canonical())
+    .bind(i64::from(agreement_type.allows_personal_by_default()))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    sqlx::query(
+        "UPDATE benefits SET workspace_id = $2, updated_at = $3 \
+         WHERE agreement_id = $1 AND workspace_id IS NULL",
+    )
+    .bind(agreement_id)
+    .bind(workspace_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     Ok(workspace_id)
 }
 

@@ -23,13 +23,7 @@ pub async fn create_workspace(
     admin_email: &str,
 ) -> Result<i64, AppError> {
     let (state, caller, agreement, ip) = (&who.state, &who.caller, &who.scope, who.ip.as_str());
-    let mut errors = FieldErrors::default();
-    let name = errors.check("name", WorkspaceName::parse(name));
-    let admin = errors.check("admin_email", EmailAddress::parse(admin_email));
-    errors.into_result()?;
-    let (Some(name), Some(admin)) = (name, admin) else {
-        return Err(AppError::field("form", "Incomplete workspace."));
-    };
+    let (name, admin) = parse(name, admin_email)?;
     if agreement.status != AgreementStatus::Active || today().to_iso() > agreement.ends_on {
         return Err(AppError::Conflict(
             "Workspaces can be added only while the agreement is active and within its term."
@@ -106,6 +100,18 @@ pub async fn create_workspace(
     .await?;
     tx.commit().await?;
     Ok(workspace_id)
+}
+
+/// Checks both fields at once; the errors name the fields.
+fn parse(name: &str, admin_email: &str) -> Result<(WorkspaceName, EmailAddress), AppError> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", WorkspaceName::parse(name));
+    let admin = errors.check("admin_email", EmailAddress::parse(admin_email));
+    errors.into_result()?;
+    match (name, admin) {
+        (Some(name), Some(admin)) => Ok((name, admin)),
+        _ => Err(AppError::field("form", "Incomplete workspace.")),
+    }
 }
 
 /// Refuses a name another workspace of the agreement already has.
