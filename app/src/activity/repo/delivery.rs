@@ -65,43 +65,7 @@ pub async fn record_delivery(
     input: DeliveryInput<'_>,
     ip: &str,
 ) -> Result<(), AppError> {
-    let DeliveryInput {
-        name,
-        delivered_on,
-        credits,
-        hours,
-    } = input;
-    let mut errors = FieldErrors::default();
-    let name = errors.check("name", {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-            Err("Enter the service's name (at most 200 characters).".to_owned())
-        } else {
-            Ok(name.to_owned())
-        }
-    });
-    let delivered_on = errors.check(
-        "delivered_on",
-        DateRange::parse(delivered_on, delivered_on, today())
-            .map(|r| r.from_iso())
-            .map_err(|_| "Enter a date as YYYY-MM-DD, for example 2026-01-31.".to_owned()),
-    );
-    let credits = errors.check(
-        "credits",
-        credits
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|c| (0..=1_000_000).contains(c))
-            .ok_or_else(|| "Enter a whole number of credits from 0 to 1,000,000.".to_owned()),
-    );
-    let minutes = errors.check("hours", parse_hours(hours));
-    errors.into_result()?;
-    let (Some(name), Some(delivered_on), Some(credits), Some(minutes)) =
-        (name, delivered_on, credits, minutes)
-    else {
-        return Err(AppError::field("form", "The form was incomplete."));
-    };
+    let (name, delivered_on, credits, minutes) = parse_delivery(input)?;
     let mut tx = state.db.begin_write().await?;
     let id: i64 = sqlx::query(
         "INSERT INTO proactive_deliveries (workspace_id, name, delivered_on, credits, minutes, \
@@ -140,6 +104,48 @@ pub async fn record_delivery(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The form's fields checked at once: (name, delivered on as YYYY-MM-DD, credits, minutes).
+fn parse_delivery(input: DeliveryInput<'_>) -> Result<(String, String, i64, i64), AppError> {
+    let DeliveryInput {
+        name,
+        delivered_on,
+        credits,
+        hours,
+    } = input;
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+            Err("Enter the service's name (at most 200 characters).".to_owned())
+        } else {
+            Ok(name.to_owned())
+        }
+    });
+    let delivered_on = errors.check(
+        "delivered_on",
+        DateRange::parse(delivered_on, delivered_on, today())
+            .map(|r| r.from_iso())
+            .map_err(|_| "Enter a date as YYYY-MM-DD, for example 2026-01-31.".to_owned()),
+    );
+    let credits = errors.check(
+        "credits",
+        credits
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|c| (0..=1_000_000).contains(c))
+            .ok_or_else(|| "Enter a whole number of credits from 0 to 1,000,000.".to_owned()),
+    );
+    let minutes = errors.check("hours", parse_hours(hours));
+    errors.into_result()?;
+    match (name, delivered_on, credits, minutes) {
+        (Some(name), Some(delivered_on), Some(credits), Some(minutes)) => {
+            Ok((name, delivered_on, credits, minutes))
+        }
+        _ => Err(AppError::field("form", "The form was incomplete.")),
+    }
 }
 
 #[cfg(test)]
