@@ -147,7 +147,7 @@ async fn account_by_email(
     tx: &mut crate::db::Tx,
     email: &EmailAddress,
 ) -> Result<sqlx::any::AnyRow, AppError> {
-    Ok(sqlx::query(
+    sqlx::query(
         "SELECT id, kind FROM accounts WHERE email_canonical = $1 AND disabled_at IS NULL \
          ORDER BY CASE WHEN kind = 'work' THEN 0 ELSE 1 END, id",
     )
@@ -162,7 +162,7 @@ async fn account_by_email(
                 email.as_str()
             ),
         )
-    })?)
+    })
 }
 
 /// Refuses an account that is already a member of the workspace.
