@@ -1,0 +1,105 @@
+//! Customer organizations and their domains.
+
+use crate::{
+    accounts::types::DisplayName,
+    auth::audit::{self as audit, Actor, Entry},
+    error::AppError,
+    state::{now, Db},
+};
+use sqlx::Row;
+
+pub async fn organization_for_domain(db: &Db, domain: &str) -> Result<Option<i64>, AppError> {
+    let row = sqlx::query("SELECT organization_id FROM organization_domains WHERE domain = $1")
+        .bind(domain)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get("organization_id")).transpose()?)
+}
+
+pub struct NewOrganization {
+    pub name: DisplayName,
+    pub domain: String,
+}
+
+/// Creates an organization with its first (verified) domain.
+pub async fn create_organization(
+    db: &Db,
+    org: &NewOrganization,
+    actor: Actor<'_>,
+    ip: &str,
+) -> Result<i64, AppError> {
+    let now = now();
+    let mut tx = db.begin_write().await?;
+    let taken = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM organizations WHERE name_canonical = $1) AS names, \
+                (SELECT COUNT(*) FROM organization_domains WHERE domain = $2) AS domains",
+    )
+    .bind(org.name.as_str().to_lowercase())
+    .bind(&org.domain)
+    .fetch_one(&mut *tx)
+    .await?;
+    if taken.try_get::<i64, _>("names")? > 0 {
+        return Err(AppError::field(
+            "name",
+            "An organization with this name already exists.",
+        ));
+    }
+    if taken.try_get::<i64, _>("domains")? > 0 {
+        return Err(AppError::field(
+            "domain",
+            "This domain already belongs to an organization.",
+        ));
+    }
+    let id: i64 = sqlx::query(
+        "INSERT INTO organizations (name, name_canonical, created_at, updated_at) \
+         VALUES ($1, $2, $3, $3) RETURNING id",
+    )
+    .bind(org.name.as_str())
+    .bind(org.name.as_str().to_lowercase())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(crate::db::unique_as(
+        "name",
+        "An organization with this name already exists.",
+    ))?
+    .try_get("id")?;
+    sqlx::query(
+        "INSERT INTO organization_domains (organization_id, domain, verified_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $3, $3)",
+    )
+    .bind(id)
+    .bind(&org.domain)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(crate::db::unique_as(
+        "domain",
+        "This domain already belongs to an organization.",
+    ))?;
+    audit::record(
+        &mut tx,
+        Entry {
+            actor,
+            action: "organization.create",
+            object_type: "organization",
+            object_id: Some(id),
+            organization_id: Some(id),
+            agreement_id: None,
+            workspace_id: None,
+            detail: String::new(),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn organization_by_name(db: &Db, name: &str) -> Result<Option<i64>, AppError> {
+    let row = sqlx::query("SELECT id FROM organizations WHERE name_canonical = $1")
+        .bind(name.trim().to_lowercase())
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
+}

@@ -1,0 +1,106 @@
+//! The table of users: its search form, sortable headings and page links.
+
+use crate::members::{SortKey, UserPage};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::{row::UserRowView, Actions};
+
+#[component]
+pub(super) fn SearchForm(data: UserPage) -> impl IntoView {
+    let query = use_query_map();
+    let q = query.read_untracked().get("q").unwrap_or_default();
+    let sort = query
+        .read_untracked()
+        .get("sort")
+        .unwrap_or_else(|| "name".to_owned());
+    let desc = query.read_untracked().get("desc").unwrap_or_default();
+    view! {
+        <form method="get" class="search" role="search">
+            <label for="field-q">"Search users"</label>
+            <input id="field-q" type="search" name="q" value=q />
+            <input type="hidden" name="sort" value=sort />
+            <input type="hidden" name="desc" value=desc />
+            <button type="submit">"Search"</button>
+            <span class="hint">{format!("{} in all", data.total)}</span>
+        </form>
+    }
+}
+
+fn page_link(ws: i64, q: &str, sort: &str, desc: bool, page: i64) -> String {
+    format!(
+        "/workspaces/{ws}/users?q={}&sort={sort}&desc={}&page={page}",
+        urlencoding::encode(q),
+        if desc { "1" } else { "0" }
+    )
+}
+
+#[component]
+pub(super) fn UsersTable(data: UserPage, actions: Actions) -> impl IntoView {
+    let query = use_query_map();
+    let q = query.read_untracked().get("q").unwrap_or_default();
+    let sort = SortKey::parse(&query.read_untracked().get("sort").unwrap_or_default());
+    let desc = query.read_untracked().get("desc").is_some_and(|d| d == "1");
+    let ws = data.workspace_id;
+    let last_page = ((data.total + data.page_size - 1) / data.page_size).max(1);
+    let header = |key: SortKey| {
+        let active = key == sort;
+        let next_desc = active && !desc;
+        let aria = if active {
+            if desc {
+                "descending"
+            } else {
+                "ascending"
+            }
+        } else {
+            "none"
+        };
+        let href = page_link(ws, &q, key.as_str(), next_desc, 1);
+        view! {
+            <th scope="col" aria-sort=aria>
+                <a href=href>{key.label()}</a>
+            </th>
+        }
+    };
+    view! {
+        <div class="table-scroll">
+        <table class="data users" aria-labelledby="users-heading">
+            <thead>
+                <tr>
+                    {header(SortKey::Name)}
+                    {header(SortKey::Email)}
+                    <th scope="col">"Account kind"</th>
+                    <th scope="col">"Roles"</th>
+                    <th scope="col">"Support Contact"</th>
+                    {header(SortKey::Status)}
+                    {header(SortKey::InvitedOn)}
+                    {header(SortKey::LastSignIn)}
+                    <th scope="col">"Actions"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {data
+                    .rows
+                    .into_iter()
+                    .map(|row| view! { <UserRowView row ws actions /> })
+                    .collect_view()}
+            </tbody>
+        </table>
+        </div>
+        <nav aria-label="Pages" class="pager">
+            {(data.page > 1)
+                .then(|| {
+                    view! {
+                        <a href=page_link(ws, &q, sort.as_str(), desc, data.page - 1)>"Previous page"</a>
+                    }
+                })}
+            <span>{format!("Page {} of {last_page}", data.page)}</span>
+            {(data.page < last_page)
+                .then(|| {
+                    view! {
+                        <a href=page_link(ws, &q, sort.as_str(), desc, data.page + 1)>"Next page"</a>
+                    }
+                })}
+        </nav>
+    }
+}
