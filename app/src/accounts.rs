@@ -1,5 +1,5 @@
-//! Accounts and sign-in (seed 000): the two account kinds, the sign-in steps, sessions and the
-//! user's own profile.
+//! Accounts and sign-in (seed 000; ARCHITECTURE.md, "Sources"): the two account kinds, the sign-in
+//! steps, sessions and the user's own profile.
 
 pub mod pages;
 pub mod types;
@@ -31,9 +31,9 @@ pub struct UserSummary {
     pub is_staff: bool,
 }
 
-/// The kinds of account that can sign in with an identifier. More than one means the person
-/// chooses (seed 000); an unknown identifier gets the kind its domain suggests, so the answer
-/// does not reveal whether an account exists.
+/// The kinds of account that can sign in with an identifier. More than one means the person chooses
+/// (seed 000, as ARCHITECTURE.md's "Sources" says); an unknown identifier gets the kind its domain
+/// suggests, so the answer does not reveal whether an account exists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountChoices {
     pub kinds: Vec<AccountKind>,

@@ -1,8 +1,8 @@
-//! Customer Activity (DESIGN "Customer Activity"): per workspace or "All Workspaces", the
-//! agreement summary, each benefit's allotment / used / remaining, case counts by status and
-//! severity, cases opened and closed per month, proactive services delivered, users joined and a
-//! recent-activity feed, for a date range; exported as CSV. Every workspace read is authorized by
-//! the workspace guard; "All Workspaces" is exactly the set the caller may open.
+//! Customer Activity (README, "Support cases and Customer Activity"): per workspace or "All
+//! Workspaces", the agreement summary, each benefit's allotment / used / remaining, case counts by
+//! status and severity, cases opened and closed per month, proactive services delivered, users
+//! joined and a recent-activity feed, for a date range; exported as CSV. Every workspace read is
+//! authorized by the workspace guard; "All Workspaces" is exactly the set the caller may open.
 
 pub mod chart;
 pub mod pages;

@@ -1,8 +1,8 @@
-//! Support cases (DESIGN "Support cases"): a support contact opens a case in a workspace; its
-//! opener, the members it is shared with, the workspace's administrators, members holding "View
-//! all support requests" and the agreement's staff see it; nobody outside the workspace, ever.
-//! Server functions stay thin: authenticate, authorize through the workspace guard, call `repo`,
-//! whose every read goes through one visibility predicate.
+//! Support cases (README, "Support cases and Customer Activity"): a support contact opens a case in
+//! a workspace; its opener, the members it is shared with, the workspace's administrators, members
+//! holding "View all support requests" and the agreement's staff see it; nobody outside the
+//! workspace, ever. Server functions stay thin: authenticate, authorize through the workspace
+//! guard, call `repo`, whose every read goes through one visibility predicate.
 
 pub mod pages;
 pub mod types;

@@ -1,7 +1,7 @@
-//! Groups of a workspace's members (DESIGN "Support cases": a case is shared with "a named member
-//! or a group of the same workspace"). Its administrators (Workspace and Services Administrators)
-//! create and delete groups and choose their members, who must be members of the workspace; a
-//! case shared with a group is seen by whoever is in the group at the time.
+//! Groups of a workspace's members (README, "Support cases and Customer Activity": a case is shared
+//! with "a named member or a group of the same workspace"). Its administrators (Workspace and
+//! Services Administrators) create and delete groups and choose their members, who must be members
+//! of the workspace; a case shared with a group is seen by whoever is in the group at the time.
 
 pub mod pages;
 

@@ -1,6 +1,6 @@
-//! Invitations to a workspace (seeds 000 and 001): one workspace and one address each, a link
-//! that "cannot be forwarded", resend and revoke, registration from the link, and the report of
-//! an invitation by list or by file.
+//! Invitations to a workspace (README, "Workspaces and invitations"): one workspace and one address
+//! each, a link that "cannot be forwarded", resend and revoke, registration from the link, and the
+//! report of an invitation by list or by file.
 
 pub mod bulk;
 pub mod import_page;

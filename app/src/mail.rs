@@ -6,9 +6,9 @@
 //! `LEASE_SECS`, so two server instances on one database never send the same message twice
 //! unless a worker dies between sending and recording it.
 //!
-//! An invitation mail is stored without its link's token (`invitation_id` and `token_at` say
-//! which invitation and where the token goes). The worker makes the token as it delivers, so a
-//! copy of the database never holds a link that opens anything (SECURITY.md, "no usable token
+//! An invitation mail is stored without its link's token (`invitation_id` and `token_at` say which
+//! invitation and where the token goes). The worker makes the token as it delivers, so a copy of
+//! the database never holds a link that opens anything (ARCHITECTURE.md, "Secrets are never stored
 //! at rest").
 
 mod mailer;

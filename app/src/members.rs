@@ -1,4 +1,4 @@
-//! "Manage Users" (seed 000: "Contract > Manage Users"): a workspace's members and pending
+//! "Manage Users" (README, "Workspaces and invitations"): a workspace's members and pending
 //! invitations, searched, sorted and paginated on the server, with the Support Contact
 //! privilege, the Workspace Administrator role and removal.
 

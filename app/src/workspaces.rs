@@ -1,5 +1,6 @@
-//! Agreements and workspaces (seed 001): the agreement's Default Workspace, additional
-//! workspaces created by the CSAM or AC, benefits, the account-kind policy and the switcher.
+//! Agreements and workspaces (seed 001; ARCHITECTURE.md, "Sources"): the agreement's Default
+//! Workspace, additional workspaces created by the CSAM or AC, benefits, the account-kind policy
+//! and the switcher.
 
 pub mod console;
 pub mod pages;

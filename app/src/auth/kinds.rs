@@ -20,7 +20,7 @@ impl AccountKind {
         }
     }
 
-    /// The words the sign-in pages use (seed 000).
+    /// The words the sign-in pages use (seed 000; see ARCHITECTURE.md, "Sources").
     pub fn label(self) -> &'static str {
         match self {
             AccountKind::Work => "Work or school account",
@@ -43,7 +43,7 @@ impl fmt::Display for AccountKind {
     }
 }
 
-/// The provider's staff (DESIGN "People and roles").
+/// The provider's staff (the README's "Operator interface" names them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StaffRole {

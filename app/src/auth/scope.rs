@@ -56,7 +56,7 @@ pub enum AgreementPermission {
     View,
     /// The operator and the assigned CSAM or AC.
     Activate,
-    /// Only the assigned CSAM or AC (seed 001: "Workspaces are created by your CSAM or AC").
+    /// Only the assigned CSAM or AC (seed 001 in ARCHITECTURE.md's "Sources").
     CreateWorkspace,
     /// The Services Administrators, the assigned staff and the operator.
     ViewAudit,
