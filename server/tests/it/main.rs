@@ -14,5 +14,6 @@ mod mail;
 mod repository;
 mod sign_in;
 mod staff;
+mod sweep;
 mod web;
 mod workspaces;
