@@ -1,19 +1,11 @@
-import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
-import { E2E_PASSWORD, expectAccessible, header, projectTag, signIn } from './helpers';
+import { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { expectAccessible, projectTag } from './helpers';
 
 // serve.sh gives each project (js / nojs) its own people, added to workspaces with
 // `admin add-member`: in Contoso's "shared" Premier workspace opener-<p> (a support contact),
 // sharee-<p> and bystander-<p> (plain members) and multi-<p> (a support contact, also in a second,
 // Unified Contoso workspace); in Fabrikam's workspace contact-<p>@fabrikam.com (a support contact).
-
-/** Someone signed in, in a browser of their own with JavaScript as the project has it. */
-async function person(browser: Browser, testInfo: TestInfo, email: string): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: testInfo.project.use.javaScriptEnabled !== false });
-  const page = await context.newPage();
-  await signIn(page, email, E2E_PASSWORD);
-  await expect(header(page).getByRole('button', { name: 'Sign out' })).toBeVisible();
-  return page;
-}
 
 function escaped(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -50,18 +42,18 @@ async function expectNotListed(page: Page, workspace: string, title: string) {
   expect(await page.content()).not.toContain(title);
 }
 
-test('sharing a case makes it visible to exactly the member it is shared with', async ({ browser }, testInfo) => {
+test('sharing a case makes it visible to exactly the member it is shared with', async ({ person }, testInfo) => {
   const tag = projectTag(testInfo);
   const title = `Ledger totals drift (${tag})`;
   const shareeEmail = `sharee-${tag}@contoso.com`;
-  const opener = await person(browser, testInfo, `opener-${tag}@contoso.com`);
+  const opener = await person(`opener-${tag}@contoso.com`);
   const opened = await openCase(opener, title);
   await expect(opener.locator('dd').filter({ hasText: 'Nobody' })).toBeVisible();
 
   // Before sharing: the other members (neither administrators nor "View all support requests")
   // neither reach the case by its address nor find it in their list.
-  const sharee = await person(browser, testInfo, shareeEmail);
-  const bystander = await person(browser, testInfo, `bystander-${tag}@contoso.com`);
+  const sharee = await person(shareeEmail);
+  const bystander = await person(`bystander-${tag}@contoso.com`);
   for (const page of [sharee, bystander]) {
     await expectNotFound(page, opened.url, title);
     await expectNotListed(page, opened.workspace, title);
@@ -87,18 +79,17 @@ test('sharing a case makes it visible to exactly the member it is shared with', 
   // The third member of the same workspace still does not.
   await expectNotFound(bystander, opened.url, title);
   await expectNotListed(bystander, opened.workspace, title);
-  for (const page of [opener, sharee, bystander]) await page.context().close();
 });
 
-test("a member of one workspace never sees another workspace's case by its address", async ({ browser }, testInfo) => {
+test("a member of one workspace never sees another workspace's case by its address", async ({ person }, testInfo) => {
   const tag = projectTag(testInfo);
   const title = `Fabrikam payroll stalls (${tag})`;
   // Workspace B: Fabrikam's, where its support contact opens a case.
-  const contact = await person(browser, testInfo, `contact-${tag}@fabrikam.com`);
+  const contact = await person(`contact-${tag}@fabrikam.com`);
   const caseB = await openCase(contact, title);
 
   // A member of Contoso's workspace A, who is not in B.
-  const member = await person(browser, testInfo, `bystander-${tag}@contoso.com`);
+  const member = await person(`bystander-${tag}@contoso.com`);
   await member.getByRole('link', { name: 'Support cases' }).click();
   await expect(member.getByRole('heading', { name: 'Support cases' })).toBeVisible();
   const workspaceA = new URL(member.url()).pathname.match(/^\/workspaces\/(\d+)\/cases$/)?.[1];
@@ -115,7 +106,6 @@ test("a member of one workspace never sees another workspace's case by its addre
   // The opener still sees it: the case is there, just not for them.
   await contact.goto(caseB.url);
   await expect(contact.getByRole('heading', { name: `Case ${caseB.id}: ${title}` })).toBeVisible();
-  for (const page of [contact, member]) await page.context().close();
 });
 
 type Figures = { total: number; byStatus: Map<string, number> };
@@ -139,9 +129,9 @@ async function caseFigures(page: Page, value: string): Promise<Figures> {
   return { total: parseInt(line, 10), byStatus };
 }
 
-test('"All Workspaces" on Customer Activity shows the sum of the workspaces', async ({ browser }, testInfo) => {
+test('"All Workspaces" on Customer Activity shows the sum of the workspaces', async ({ person }, testInfo) => {
   const tag = projectTag(testInfo);
-  const multi = await person(browser, testInfo, `multi-${tag}@contoso.com`);
+  const multi = await person(`multi-${tag}@contoso.com`);
 
   // A case in each of the two workspaces (through the switcher); the second one closed.
   const workspaces: string[] = [];
@@ -186,7 +176,7 @@ test('"All Workspaces" on Customer Activity shows the sum of the workspaces', as
   expect(all.byStatus.get('New')).toBeGreaterThan(0);
 
   // Someone with a single workspace is not offered "All Workspaces", not even by address.
-  const single = await person(browser, testInfo, `bystander-${tag}@contoso.com`);
+  const single = await person(`bystander-${tag}@contoso.com`);
   await single.getByRole('link', { name: 'Customer Activity' }).click();
   await expect(single.getByRole('heading', { name: 'Customer Activity' })).toBeVisible();
   const own = single.getByRole('combobox', { name: 'Workspace', exact: true });
@@ -197,5 +187,4 @@ test('"All Workspaces" on Customer Activity shows the sum of the workspaces', as
   await expect(own.locator('option')).toHaveText(['Default Workspace (Contoso)']);
   await expect(single.getByText(/^All Workspaces, /)).toHaveCount(0);
   await expectAccessible(single);
-  for (const page of [multi, single]) await page.context().close();
 });

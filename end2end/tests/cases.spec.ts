@@ -1,18 +1,10 @@
-import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
-import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, header, projectTag, signIn } from './helpers';
+import { expect, test } from './fixtures';
+import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, projectTag } from './helpers';
 
-async function person(browser: Browser, testInfo: TestInfo, email: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: testInfo.project.use.javaScriptEnabled !== false });
-  const page = await context.newPage();
-  await signIn(page, email, password);
-  await expect(header(page).getByRole('button', { name: 'Sign out' })).toBeVisible();
-  return page;
-}
-
-test('a support contact opens a case, the CSAM answers and records time, and outsiders never see it', async ({ browser }, testInfo) => {
+test('a support contact opens a case, the CSAM answers and records time, and outsiders never see it', async ({ person }, testInfo) => {
   const title = `Printer on fire (${projectTag(testInfo)})`;
   // Alex is a support contact of Contoso's Default Workspace (demo data).
-  const alex = await person(browser, testInfo, 'alex@contoso.com', DEMO_PASSWORD);
+  const alex = await person('alex@contoso.com', DEMO_PASSWORD);
   await alex.getByRole('link', { name: 'Support cases' }).click();
   await expect(alex.getByRole('heading', { name: 'Support cases' })).toBeVisible();
   await expectAccessible(alex);
@@ -39,7 +31,7 @@ test('a support contact opens a case, the CSAM answers and records time, and out
   const activityUrl = alex.url();
 
   // The agreement's CSAM answers, records time and moves it on.
-  const csam = await person(browser, testInfo, 'csam@provider.example', DEMO_PASSWORD);
+  const csam = await person('csam@provider.example', DEMO_PASSWORD);
   await csam.goto(caseUrl);
   await csam.getByRole('textbox', { name: 'Note' }).fill('We are on it.');
   await csam.getByRole('button', { name: 'Add the note' }).click();
@@ -71,17 +63,16 @@ test('a support contact opens a case, the CSAM answers and records time, and out
   expect(csvText).toContain('Reactive support hours');
 
   // Someone outside the workspace gets "not found" for the same address.
-  const stranger = await person(browser, testInfo, `stranger-${projectTag(testInfo)}@contoso.com`, E2E_PASSWORD);
+  const stranger = await person(`stranger-${projectTag(testInfo)}@contoso.com`, E2E_PASSWORD);
   await stranger.goto(caseUrl);
   await expect(stranger.getByText('We could not find that.')).toBeVisible();
   await expect(stranger.getByText(title)).toHaveCount(0);
-  for (const page of [alex, csam, stranger]) await page.context().close();
 });
 
-test('the CSAM records a proactive service, and the proactive credits left drop on Customer Activity', async ({ browser }, testInfo) => {
+test('the CSAM records a proactive service, and the proactive credits left drop on Customer Activity', async ({ person }, testInfo) => {
   const service = `Security assessment (${projectTag(testInfo)})`;
   // The demo's CSAM is assigned to Contoso's Premier agreement, whose Default Workspace is 1.
-  const csam = await person(browser, testInfo, 'csam@provider.example', DEMO_PASSWORD);
+  const csam = await person('csam@provider.example', DEMO_PASSWORD);
   await csam.goto('/activity?workspace=1');
   await expect(csam.getByRole('heading', { name: 'Customer Activity' })).toBeVisible();
   const credits = csam.getByRole('row').filter({ hasText: 'Proactive service credits' });
@@ -109,5 +100,4 @@ test('the CSAM records a proactive service, and the proactive credits left drop 
   const after = parseFloat(await credits.getByRole('cell').nth(4).innerText());
   expect(after).toBeCloseTo(before - 4, 2);
   await expectAccessible(csam);
-  await csam.context().close();
 });

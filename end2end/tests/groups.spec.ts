@@ -1,31 +1,17 @@
-import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
-import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, header, projectTag, signIn } from './helpers';
+import { expect, test } from './fixtures';
+import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, projectTag } from './helpers';
 
 // Contoso's demo workspace: Megan (Services Administrator), Alex (support contact) and, from
 // serve.sh, grouped-<project>@contoso.com, a plain member.
 
-async function person(
-  browser: Browser,
-  testInfo: TestInfo,
-  email: string,
-  password: string,
-  kind?: 'Work or school account',
-): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: testInfo.project.use.javaScriptEnabled !== false });
-  const page = await context.newPage();
-  await signIn(page, email, password, kind);
-  await expect(header(page).getByRole('button', { name: 'Sign out' })).toBeVisible();
-  return page;
-}
-
-test('an administrator makes a group, a case shared with it is seen by its member, and no longer once they are taken out', async ({ browser }, testInfo) => {
+test('an administrator makes a group, a case shared with it is seen by its member, and no longer once they are taken out', async ({ person }, testInfo) => {
   const tag = projectTag(testInfo);
   const groupName = `Escalations ${tag}`;
   const memberEmail = `grouped-${tag}@contoso.com`;
   const title = `Mailbox full for the group (${tag})`;
 
   // Megan creates the group and puts the member in it.
-  const megan = await person(browser, testInfo, 'megan@contoso.com', DEMO_PASSWORD, 'Work or school account');
+  const megan = await person('megan@contoso.com', DEMO_PASSWORD, 'Work or school account');
   await megan.getByRole('navigation', { name: 'Workspace tools' }).getByRole('link', { name: 'Groups' }).click();
   await expect(megan.getByRole('heading', { name: 'Groups', exact: true })).toBeVisible();
   await expectAccessible(megan);
@@ -48,7 +34,7 @@ test('an administrator makes a group, a case shared with it is seen by its membe
   await expectAccessible(megan);
 
   // Alex opens a case; the group's member cannot see it yet.
-  const alex = await person(browser, testInfo, 'alex@contoso.com', DEMO_PASSWORD);
+  const alex = await person('alex@contoso.com', DEMO_PASSWORD);
   await alex.getByRole('link', { name: 'Support cases' }).click();
   const form = alex.getByRole('region', { name: 'Open a case' });
   await form.getByLabel('Title', { exact: true }).fill(title);
@@ -56,7 +42,7 @@ test('an administrator makes a group, a case shared with it is seen by its membe
   await form.getByRole('button', { name: 'Open the case' }).click();
   await expect(alex.getByRole('heading', { name: new RegExp(`^Case \\d+: ${title.replace(/[()]/g, '\\$&')}$`) })).toBeVisible();
   const caseUrl = new URL(alex.url()).pathname;
-  const member = await person(browser, testInfo, memberEmail, E2E_PASSWORD);
+  const member = await person(memberEmail, E2E_PASSWORD);
   await member.goto(caseUrl);
   await expect(member.getByText('We could not find that.')).toBeVisible();
 
@@ -84,5 +70,4 @@ test('an administrator makes a group, a case shared with it is seen by its membe
   await member.goto(caseUrl);
   await expect(member.getByText('We could not find that.')).toBeVisible();
   await expect(member.getByText(title)).toHaveCount(0);
-  for (const page of [megan, alex, member]) await page.context().close();
 });

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { DEMO_PASSWORD, enterIdentifier, header } from './helpers';
 
 test('the page hydrates without errors and signs in without a full reload', async ({ page }) => {

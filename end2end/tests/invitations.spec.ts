@@ -1,4 +1,5 @@
-import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
+import { Page, TestInfo } from '@playwright/test';
+import { expect, test } from './fixtures';
 import {
   E2E_PASSWORD,
   expectAccessible,
@@ -16,12 +17,6 @@ import {
 test.describe.configure({ mode: 'serial' });
 
 const sa = (t: TestInfo) => `sa-${projectTag(t)}@contoso.com`;
-
-/** A second person in the same mode (JavaScript on or off) as the project. */
-async function otherPerson(browser: Browser, testInfo: TestInfo): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: testInfo.project.use.javaScriptEnabled !== false });
-  return context.newPage();
-}
 
 /** Signs in and waits until the session is there (with JavaScript the form posts in place). */
 async function signInAs(page: Page, email: string) {
@@ -87,7 +82,7 @@ test('the Services Administrator registers from the invitation mail, switches wo
   await expectAccessible(page);
 });
 
-test('inviting by list, then turning Support Contact On for a registered member', async ({ page, browser }, testInfo) => {
+test('inviting by list, then turning Support Contact On for a registered member', async ({ page, otherPerson }, testInfo) => {
   const tag = projectTag(testInfo);
   const member = `m1-${tag}@contoso.com`;
   await signInAs(page, sa(testInfo));
@@ -101,9 +96,8 @@ test('inviting by list, then turning Support Contact On for a registered member'
   await expect(row(page, `m2-${tag}@contoso.com`)).toContainText('Invited');
   await expectAccessible(page);
 
-  const other = await otherPerson(browser, testInfo);
+  const other = await otherPerson();
   await register(other, await invitationLink(member), `Member ${tag}`);
-  await other.context().close();
 
   await page.reload();
   await expect(row(page, member)).toContainText('Registered');
@@ -114,7 +108,7 @@ test('inviting by list, then turning Support Contact On for a registered member'
   await expect(row(page, member)).toContainText('On');
 });
 
-test('a forwarded invitation link is refused and grants nothing', async ({ page, browser }, testInfo) => {
+test('a forwarded invitation link is refused and grants nothing', async ({ page, otherPerson }, testInfo) => {
   const tag = projectTag(testInfo);
   const invited = `fwd-${tag}@contoso.com`;
   await signInAs(page, sa(testInfo));
@@ -123,7 +117,7 @@ test('a forwarded invitation link is refused and grants nothing', async ({ page,
   await expect(row(page, invited)).toContainText('Invited');
   const link = await invitationLink(invited);
 
-  const stranger = await otherPerson(browser, testInfo);
+  const stranger = await otherPerson();
   await signInAs(stranger, `stranger-${tag}@contoso.com`);
   await stranger.goto(link);
   await expect(stranger.getByText(`This invitation was sent to ${invited} and cannot be forwarded`)).toBeVisible();
@@ -131,13 +125,12 @@ test('a forwarded invitation link is refused and grants nothing', async ({ page,
   await expectAccessible(stranger);
   await stranger.goto('/');
   await expect(stranger.getByText('You are not a member of any workspace yet')).toBeVisible();
-  await stranger.context().close();
 
   await page.reload();
   await expect(row(page, invited)).toContainText('Invited');
 });
 
-test('a Unified workspace refuses a personal account until its administrator allows them', async ({ page, browser }, testInfo) => {
+test('a Unified workspace refuses a personal account until its administrator allows them', async ({ page, otherPerson }, testInfo) => {
   const tag = projectTag(testInfo);
   const personal = `pat-${tag}@example.net`;
   await signInAs(page, sa(testInfo));
@@ -153,13 +146,12 @@ test('a Unified workspace refuses a personal account until its administrator all
   await page.getByRole('button', { name: 'Invite', exact: true }).click();
   await expect(row(page, personal)).toContainText('Invited');
 
-  const pat = await otherPerson(browser, testInfo);
+  const pat = await otherPerson();
   const link = await invitationLink(personal, before);
   await pat.goto(link);
   await expect(pat.getByText('Personal account', { exact: true })).toBeVisible();
   await register(pat, link, `Pat ${tag}`);
   await expect(pat.getByText('Contoso · Unified agreement')).toBeVisible();
-  await pat.context().close();
 });
 
 test('inviting from a comma-delimited file: the dry run first, then one click sends the valid lines', async ({ page }, testInfo) => {

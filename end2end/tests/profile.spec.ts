@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { E2E_PASSWORD, expectAccessible, header, ownAccount, signIn } from './helpers';
 
 test('Edit Profile saves every field and they survive a reload', async ({ page }, testInfo) => {

@@ -1,12 +1,7 @@
-import { Browser, expect, test, TestInfo } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, header, invitationLink, projectTag, signIn } from './helpers';
 
-async function otherPerson(browser: Browser, testInfo: TestInfo) {
-  const context = await browser.newContext({ javaScriptEnabled: testInfo.project.use.javaScriptEnabled !== false });
-  return context.newPage();
-}
-
-test('the agreement\'s CSAM adds a workspace whose administrator registers and manages it', async ({ page, browser }, testInfo) => {
+test('the agreement\'s CSAM adds a workspace whose administrator registers and manages it', async ({ page, otherPerson }, testInfo) => {
   const tag = projectTag(testInfo);
   const name = `Finance ${tag}`;
   const admin = `wsadmin-${tag}@contoso.com`;
@@ -21,7 +16,7 @@ test('the agreement\'s CSAM adds a workspace whose administrator registers and m
   await expect(page.getByText('The workspace was created and its Workspace Administrator invited.')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Contoso — Premier agreement #1' }).getByRole('link', { name })).toBeVisible();
 
-  const person = await otherPerson(browser, testInfo);
+  const person = await otherPerson();
   await person.goto(await invitationLink(admin));
   await expect(person.getByText(`You are invited to the workspace ${name}`)).toBeVisible();
   await person.getByLabel('Display name').fill(`Workspace Admin ${tag}`);
@@ -33,5 +28,4 @@ test('the agreement\'s CSAM adds a workspace whose administrator registers and m
   await person.getByRole('link', { name: 'Audit log' }).click();
   await expect(person.getByRole('cell', { name: 'invitation.accept' }).first()).toBeVisible();
   await expectAccessible(person);
-  await person.context().close();
 });

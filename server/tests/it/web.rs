@@ -1,8 +1,6 @@
 //! Pages, profile and the security layers over HTTP against the real router.
 
-mod common;
-
-use common::{Engine, TestApp, PASSWORD};
+use crate::common::{Engine, TestApp, PASSWORD};
 
 async fn megan(app: &TestApp) -> String {
     app.create_organization("Contoso", "contoso.com").await;

@@ -1,9 +1,7 @@
 //! The accounts queries on SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common::PASSWORD;
 use app::accounts::{repo, service, types::SignInIdentifier};
-use common::PASSWORD;
 
 on_both_engines!(the_same_email_exists_once_per_kind, |app| {
     app.create_organization("Contoso", "contoso.com").await;

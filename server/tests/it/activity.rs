@@ -3,13 +3,11 @@
 //! 404, the CSV export is an attachment with formula cells neutralised, and the date range is
 //! validated.
 
-mod common;
-
+use crate::common::{TestApp, TestResponse};
 use app::{
     auth::audit::Actor,
     workspaces::service::{self, AgreementInput},
 };
-use common::{TestApp, TestResponse};
 use serde_json::Value;
 
 fn json(response: &TestResponse) -> Value {

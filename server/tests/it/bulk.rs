@@ -1,14 +1,12 @@
 //! Bulk invitations from a comma-delimited file over HTTP: the multipart upload and its guards,
 //! the dry run's report, and the one-transaction send, on SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common::{TestApp, TestResponse, PASSWORD};
 use app::{
     auth::audit::Actor,
     workspaces::service::{self, AgreementInput},
 };
 use axum::{body::Body, http::Request};
-use common::{TestApp, TestResponse, PASSWORD};
 use serde_json::Value;
 
 const BOUNDARY: &str = "----services-hub-test-boundary";

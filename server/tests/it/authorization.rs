@@ -10,13 +10,11 @@
 //! line per target in `MATRIX`. Groups (create, list, members, delete, sharing a case with one)
 //! are here too: each cell also gets a fresh group of workspace A holding the shared member.
 
-mod common;
-
+use crate::common::{TestApp, TestResponse};
 use app::{
     auth::audit::Actor,
     workspaces::service::{self, AgreementInput},
 };
-use common::{TestApp, TestResponse};
 use serde_json::Value;
 use sqlx::Row;
 use std::collections::HashMap;

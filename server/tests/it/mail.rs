@@ -1,8 +1,6 @@
 //! The mail outbox: mail exists only if its transaction commits, each message goes out once,
 //! failures are retried later, and two workers never deliver the same message twice.
 
-mod common;
-
 use app::mail::{deliver_due, enqueue, Mailer};
 use std::path::Path;
 
@@ -32,7 +30,7 @@ fn file_id(path: &Path) -> i64 {
         .expect("numeric id")
 }
 
-async fn queue(app: &common::TestApp, messages: &[(&str, &str, &str)]) {
+async fn queue(app: &crate::common::TestApp, messages: &[(&str, &str, &str)]) {
     let mut tx = app.state.db.begin_write().await.expect("begin");
     for (to, subject, body) in messages {
         enqueue(&mut tx, to, subject, body).await.expect("enqueue");

@@ -359,7 +359,6 @@ pub fn token_in(body: &str) -> String {
 }
 
 /// Runs one test body on SQLite and on PostgreSQL.
-#[macro_export]
 macro_rules! on_both_engines {
     ($name:ident, |$app:ident| $body:block) => {
         mod $name {

@@ -1,8 +1,6 @@
 //! Sign-in over HTTP against the real router, on SQLite and PostgreSQL.
 
-mod common;
-
-use common::{TestApp, PASSWORD};
+use crate::common::{TestApp, PASSWORD};
 
 const INCORRECT: &str = "Your email or password is incorrect.";
 
@@ -329,7 +327,7 @@ on_both_engines!(phone_numbers_sign_in_too, |app| {
 
 #[tokio::test]
 async fn the_address_limit_answers_429() {
-    let app = TestApp::with_config(common::Engine::Sqlite, |config| {
+    let app = TestApp::with_config(crate::common::Engine::Sqlite, |config| {
         config.sign_in_attempts_per_minute = 3;
     })
     .await;
@@ -351,7 +349,7 @@ async fn the_address_limit_answers_429() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_sign_ins_does_not_stall_the_health_probe() {
-    let app = TestApp::new(common::Engine::Sqlite).await;
+    let app = TestApp::new(crate::common::Engine::Sqlite).await;
     let finished = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let burst: Vec<_> = (0..100)
         .map(|i| {
@@ -388,7 +386,7 @@ async fn a_burst_of_sign_ins_does_not_stall_the_health_probe() {
 #[tokio::test]
 async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     // Without a trusted proxy the header is ignored: every "client" shares the peer's limit.
-    let direct = TestApp::with_config(common::Engine::Sqlite, |config| {
+    let direct = TestApp::with_config(crate::common::Engine::Sqlite, |config| {
         config.sign_in_attempts_per_minute = 2;
     })
     .await;
@@ -412,7 +410,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     direct.finish().await;
 
     // Behind a trusted proxy (the test router's peer is 127.0.0.1) each client has its own.
-    let proxied = TestApp::with_config(common::Engine::Sqlite, |config| {
+    let proxied = TestApp::with_config(crate::common::Engine::Sqlite, |config| {
         config.sign_in_attempts_per_minute = 2;
         config.trusted_proxies = vec![[127, 0, 0, 1].into()];
     })
@@ -427,7 +425,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
 
 #[tokio::test]
 async fn account_kind_lookups_are_limited_per_address() {
-    let app = TestApp::with_config(common::Engine::Sqlite, |config| {
+    let app = TestApp::with_config(crate::common::Engine::Sqlite, |config| {
         config.sign_in_attempts_per_minute = 3;
     })
     .await;

@@ -1,13 +1,11 @@
 //! Agreements, workspaces, invitations and Manage Users over HTTP against the real router, on
 //! SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common::{TestApp, TestResponse, PASSWORD};
 use app::{
     auth::audit::Actor,
     workspaces::service::{self, AgreementInput},
 };
-use common::{TestApp, TestResponse, PASSWORD};
 use serde_json::Value;
 
 const BASE_LINK: &str = "http://127.0.0.1:3000/invitations/accept?token=";

@@ -2,13 +2,11 @@
 //! contacts only, validated), who sees a case (the visibility matrix), the timeline's writes and
 //! the list's filters and pages.
 
-mod common;
-
+use crate::common::{TestApp, TestResponse};
 use app::{
     auth::audit::Actor,
     workspaces::service::{self, AgreementInput},
 };
-use common::{TestApp, TestResponse};
 use serde_json::Value;
 
 fn json(response: &TestResponse) -> Value {

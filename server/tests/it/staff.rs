@@ -1,9 +1,7 @@
 //! The staff console and the audit log over HTTP: organizations and agreements by the operator,
 //! activation, workspaces and benefits by the assigned CSAM, and who may read a workspace's log.
 
-mod common;
-
-use common::{TestApp, PASSWORD};
+use crate::common::{TestApp, PASSWORD};
 
 const OPERATOR: &str = "olivia@provider.example";
 const CSAM: &str = "carlos@provider.example";

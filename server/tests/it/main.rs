@@ -1,0 +1,19 @@
+//! The repository, HTTP and command-line tests: one binary, so the whole application links once
+//! (zero2prod's `tests/api/` layout). Each module is one area; `common` is the harness they share.
+
+// First, so that `on_both_engines!` is in scope in every module after it.
+#[macro_use]
+mod common;
+
+mod activity;
+mod authorization;
+mod bulk;
+mod cases;
+mod cli;
+mod mail;
+mod repository;
+mod sign_in;
+mod staff;
+mod sweep;
+mod web;
+mod workspaces;
