@@ -162,3 +162,33 @@ on_both_engines!(concurrent_writers_all_land, |app| {
         50
     );
 });
+
+on_both_engines!(a_unique_violation_becomes_a_message_at_the_field, |app| {
+    // The constraint, not a check before it, decides: a second insert of a taken name is a
+    // field message on both engines (what a lost check-then-insert race ends in).
+    let insert = || {
+        sqlx::query(
+            "INSERT INTO organizations (name, name_canonical, created_at, updated_at) \
+             VALUES ('Contoso', 'contoso', 0, 0)",
+        )
+        .execute(app.state.db.pool())
+    };
+    insert().await.expect("first insert");
+    let error = insert()
+        .await
+        .map_err(app::db::unique_as("name", "That name is taken."))
+        .expect_err("the second insert breaks the constraint");
+    assert_eq!(error.status(), 422, "{error:?}");
+    assert_eq!(
+        error.field_message("name").as_deref(),
+        Some("That name is taken.")
+    );
+    // Any other database error stays internal: a reference, never database text.
+    let other = sqlx::query("INSERT INTO no_such_table VALUES (1)")
+        .execute(app.state.db.pool())
+        .await
+        .map_err(app::db::unique_as("name", "That name is taken."))
+        .expect_err("no table");
+    assert_eq!(other.status(), 500, "{other:?}");
+    assert!(!other.to_string().contains("no_such_table"), "{other}");
+});
