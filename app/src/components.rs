@@ -209,6 +209,18 @@ pub fn format_date_time(seconds: i64) -> String {
     )
 }
 
+/// The id in `/workspaces/:id…` (0, which matches nothing, when it is not a number).
+pub fn workspace_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -227,17 +239,5 @@ mod tests {
             "2026-11-24 13:05 UTC"
         );
         assert_eq!(super::format_date_time(-60), "1969-12-31 23:59 UTC");
-    }
-}
-
-/// The id in `/workspaces/:id…` (0, which matches nothing, when it is not a number).
-pub fn workspace_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = leptos_router::hooks::use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or(0)
     }
 }

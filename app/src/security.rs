@@ -147,6 +147,33 @@ pub fn needs_rehash(stored: &str) -> bool {
         || params.p_cost() < floor.p_cost()
 }
 
+/// Invitation requests allowed per inviter and per workspace each minute, against hammering;
+/// the mail an inviter can cause is bounded by the workspace's daily budget of addresses
+/// (`repo::draw_budget`), which every invitation and resend draws on.
+pub struct InviteLimits {
+    per_inviter: DefaultKeyedRateLimiter<i64>,
+    per_workspace: DefaultKeyedRateLimiter<i64>,
+}
+
+impl Default for InviteLimits {
+    fn default() -> Self {
+        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
+        Self {
+            per_inviter: RateLimiter::keyed(quota(60)),
+            per_workspace: RateLimiter::keyed(quota(120)),
+        }
+    }
+}
+
+impl InviteLimits {
+    pub fn check(&self, inviter: i64, workspace: i64) -> Result<(), AppError> {
+        self.per_inviter
+            .check_key(&inviter)
+            .and_then(|_| self.per_workspace.check_key(&workspace))
+            .map_err(|_| AppError::TooManyRequests)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,32 +228,5 @@ mod tests {
             Err(AppError::TooManyRequests)
         );
         assert!(guards.check_address([10, 0, 0, 2].into()).is_ok());
-    }
-}
-
-/// Invitation requests allowed per inviter and per workspace each minute, against hammering;
-/// the mail an inviter can cause is bounded by the workspace's daily budget of addresses
-/// (`repo::draw_budget`), which every invitation and resend draws on.
-pub struct InviteLimits {
-    per_inviter: DefaultKeyedRateLimiter<i64>,
-    per_workspace: DefaultKeyedRateLimiter<i64>,
-}
-
-impl Default for InviteLimits {
-    fn default() -> Self {
-        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
-        Self {
-            per_inviter: RateLimiter::keyed(quota(60)),
-            per_workspace: RateLimiter::keyed(quota(120)),
-        }
-    }
-}
-
-impl InviteLimits {
-    pub fn check(&self, inviter: i64, workspace: i64) -> Result<(), AppError> {
-        self.per_inviter
-            .check_key(&inviter)
-            .and_then(|_| self.per_workspace.check_key(&workspace))
-            .map_err(|_| AppError::TooManyRequests)
     }
 }

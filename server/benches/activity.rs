@@ -6,7 +6,10 @@
 //!
 //!     cargo bench -p services-hub --bench activity
 
-use app::state::{insert_rows, now, Cell};
+use app::{
+    db::{insert_rows, Cell},
+    state::now,
+};
 use axum::{body::Body, http::Request};
 use sqlx::Row;
 use std::time::Instant;

@@ -4,7 +4,10 @@
 //!
 //!     cargo bench -p services-hub --bench manage_users
 
-use app::state::{insert_rows, now, Cell};
+use app::{
+    db::{insert_rows, Cell},
+    state::now,
+};
 use axum::{body::Body, http::Request};
 use std::time::{Duration, Instant};
 

@@ -116,7 +116,7 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
                 is_services_admin: services_admin,
                 support_contact,
                 view_all_cases,
-                status: crate::db::column(&r, "status", UserStatus::parse)?,
+                status: crate::db::column(r, "status", UserStatus::parse)?,
                 invited_on: r.try_get("invited_on")?,
                 last_sign_in: r.try_get("last_sign_in")?,
             })

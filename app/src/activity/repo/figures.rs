@@ -106,8 +106,8 @@ async fn agreements(on: &Selection<'_>) -> Result<Vec<AgreementLine>, AppError> 
             Ok(AgreementLine {
                 agreement_id: r.try_get("id")?,
                 organization: r.try_get("organization")?,
-                agreement_type: crate::db::column(&r, "agreement_type", AgreementType::parse)?,
-                status: crate::db::column(&r, "status", AgreementStatus::parse)?,
+                agreement_type: crate::db::column(r, "agreement_type", AgreementType::parse)?,
+                status: crate::db::column(r, "status", AgreementStatus::parse)?,
                 starts_on: r.try_get("starts_on")?,
                 ends_on: r.try_get("ends_on")?,
             })
@@ -180,7 +180,7 @@ async fn benefits(
     let mut benefits = Vec::with_capacity(benefit_rows.len());
     for r in &benefit_rows {
         let workspace_id: i64 = r.try_get("workspace_id")?;
-        let kind = crate::db::column(&r, "kind", BenefitKind::parse)?;
+        let kind = crate::db::column(r, "kind", BenefitKind::parse)?;
         let allotted = r.try_get::<i64, _>("allotment")? as f64;
         let used = match kind {
             BenefitKind::ReactiveHours => {

@@ -48,7 +48,7 @@ fn found(row: &sqlx::any::AnyRow) -> Result<Found, AppError> {
         email: row.try_get("email")?,
         email_canonical: row.try_get("email_canonical")?,
         name: row.try_get("name")?,
-        role: crate::db::column(&row, "role", InvitationRole::parse)?,
+        role: crate::db::column(row, "role", InvitationRole::parse)?,
         support_contact: row.try_get::<i64, _>("support_contact")? != 0,
         status: row.try_get("status")?,
         expires_at: row.try_get("expires_at")?,

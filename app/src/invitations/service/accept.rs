@@ -127,7 +127,7 @@ pub async fn accept(who: &Authorized<()>, token: &str) -> Result<i64, AppError> 
     repo::grant(&mut tx, &found, caller.account_id).await?;
     repo::record(
         &mut tx,
-        repo::audit_entry(actor(caller), "invitation.accept", &found, &ip),
+        repo::audit_entry(actor(caller), "invitation.accept", &found, ip),
     )
     .await?;
     tx.commit().await?;

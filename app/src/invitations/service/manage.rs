@@ -31,7 +31,7 @@ pub async fn revoke(who: &Authorized, invitation_id: i64) -> Result<(), AppError
     repo::revoke(&mut tx, &found).await?;
     repo::record(
         &mut tx,
-        repo::audit_entry(actor(caller), "invitation.revoke", &found, &ip),
+        repo::audit_entry(actor(caller), "invitation.revoke", &found, ip),
     )
     .await?;
     tx.commit().await?;
