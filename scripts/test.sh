@@ -23,7 +23,20 @@ echo "== release WASM: $raw bytes raw, $br bytes brotli, $gz bytes gzip"
 
 echo "== unit tests (app) and repository + HTTP tests (server) on SQLite and PostgreSQL"
 cargo test -p app --features ssr 2>&1 | tee target/test-app.log
-cargo test -p services-hub 2>&1 | tee target/test-server.log
+cargo test -p services-hub --no-run
+# A run of the HTTP tests that hangs (seen twice under heavy load on a 2-core machine, never
+# reproduced alone) would hold CI until its own limit: the run gets 20 minutes, and on a
+# time-out one more run, said out loud. A failing test fails at once.
+set +e
+timeout 1200 cargo test -p services-hub 2>&1 | tee target/test-server.log
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -eq 124 ]; then
+  echo "== the HTTP tests did not finish within 20 minutes (a hang): running them once more"
+  timeout 1200 cargo test -p services-hub 2>&1 | tee target/test-server.log
+elif [ "$status" -ne 0 ]; then
+  exit "$status"
+fi
 
 echo "== browser journeys (Playwright, Debian Chromium, JavaScript on and off)"
 (cd end2end && npx playwright test) 2>&1 | tee target/test-e2e.log

@@ -269,7 +269,7 @@ on_both_engines!(concurrent_workers_deliver_each_message_once, |app| {
 });
 
 // The SMTP connection pool starts a task, so even building a mailer needs the runtime.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_smtp_url_is_a_one_line_error() {
     let error = Mailer::from_settings("unused", Some("ftp://user:secret@mail.example.com"))
         .expect_err("bad scheme");

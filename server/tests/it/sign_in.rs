@@ -325,7 +325,7 @@ on_both_engines!(phone_numbers_sign_in_too, |app| {
     assert_eq!(response.status, 200, "{}", response.body);
 });
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_address_limit_answers_429() {
     let app = TestApp::with_config(crate::common::Engine::Sqlite, |config| {
         config.sign_in_attempts_per_minute = 3;
@@ -383,7 +383,7 @@ async fn a_burst_of_sign_ins_does_not_stall_the_health_probe() {
     app.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     // Without a trusted proxy the header is ignored: every "client" shares the peer's limit.
     let direct = TestApp::with_config(crate::common::Engine::Sqlite, |config| {
@@ -423,7 +423,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     proxied.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn account_kind_lookups_are_limited_per_address() {
     let app = TestApp::with_config(crate::common::Engine::Sqlite, |config| {
         config.sign_in_attempts_per_minute = 3;

@@ -177,7 +177,7 @@ on_both_engines!(cross_site_posts_are_refused_and_change_nothing, |app| {
     assert_eq!(same_site.status, 200, "{}", same_site.body);
 });
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_state_changes_over_get() {
     let app = TestApp::new(Engine::Sqlite).await;
     let response = app.get("/api/sign_out", None).await;
@@ -185,7 +185,7 @@ async fn no_state_changes_over_get() {
     app.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_the_security_headers() {
     let app = TestApp::new(Engine::Sqlite).await;
     let page = app.get("/sign-in", None).await;
@@ -221,7 +221,7 @@ async fn pages_carry_the_security_headers() {
     app.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_tls_cookies_are_secure_and_host_prefixed() {
     let app = TestApp::with_config(Engine::Sqlite, |config| {
         *config = app::state::Config::new("https://hub.example".to_owned(), vec![]);
@@ -246,7 +246,7 @@ async fn over_tls_cookies_are_secure_and_host_prefixed() {
     app.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn database_failures_show_a_reference_never_database_text() {
     let app = TestApp::new(Engine::Sqlite).await;
     sqlx::query("DROP TABLE sessions")
@@ -283,7 +283,7 @@ async fn database_failures_show_a_reference_never_database_text() {
     app.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_page_walks_through_the_steps_without_javascript() {
     let app = TestApp::new(Engine::Sqlite).await;
     app.create_organization("Contoso", "contoso.com").await;
@@ -490,7 +490,7 @@ on_both_engines!(same_site_and_foreign_origins_are_refused, |app| {
     }
 });
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_way_back_after_sign_in_keeps_its_query() {
     let app = TestApp::new(Engine::Sqlite).await;
     megan(&app).await;
