@@ -17,8 +17,10 @@ mod worker;
 pub use mailer::{from_address, Mailer};
 pub use worker::{deliver_due, spawn_worker, with_secret};
 
-use crate::state::now;
-use sqlx::{Any, Transaction};
+use crate::{
+    db::{insert_rows, Cell, Tx},
+    state::now,
+};
 use std::time::Duration;
 
 /// How long a claim lasts. It must outlast a whole batch: `WORKER_BATCH` × `SMTP_TIMEOUT`.
@@ -36,44 +38,34 @@ const MAX_RETRY_SECS: i64 = 60 * 60;
 /// `last_error` keeps the gist, not a transcript.
 const MAX_ERROR_CHARS: usize = 500;
 
-/// Queues one plain-text message in the caller's transaction.
-pub async fn enqueue(
-    tx: &mut Transaction<'static, Any>,
-    to: &str,
-    subject: &str,
-    body: &str,
-) -> sqlx::Result<()> {
-    let now = now();
-    sqlx::query(
-        "INSERT INTO outbox (to_address, subject, body, attempts, next_attempt_at, created_at, \
-         updated_at) VALUES ($1, $2, $3, 0, $4, $4, $4)",
-    )
-    .bind(to)
-    .bind(subject)
-    .bind(body)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+/// A message for the outbox.
+pub struct Outgoing {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// An invitation mail: which invitation, and where in `body` (in characters) the worker puts
+    /// the token it makes as the message leaves.
+    pub sealed: Option<Sealed>,
 }
 
-/// Queues the same message to many addresses with multi-row inserts (a case's watchers, a
-/// group), in the caller's transaction.
-pub async fn enqueue_many(
-    tx: &mut Transaction<'static, Any>,
-    to: &[String],
-    subject: &str,
-    body: &str,
-) -> sqlx::Result<()> {
-    use crate::db::Cell;
+pub struct Sealed {
+    pub invitation_id: i64,
+    pub token_at: i64,
+}
+
+/// Queues messages in the caller's transaction, with multi-row inserts whatever their number:
+/// the one way mail enters the outbox.
+pub async fn enqueue_all(tx: &mut Tx, messages: Vec<Outgoing>) -> sqlx::Result<()> {
     let now = now();
-    let rows = to
-        .iter()
-        .map(|address| {
+    let rows = messages
+        .into_iter()
+        .map(|m| {
             vec![
-                Cell::Text(address.clone()),
-                Cell::Text(subject.to_owned()),
-                Cell::Text(body.to_owned()),
+                Cell::Text(m.to),
+                Cell::Text(m.subject),
+                Cell::Text(m.body),
+                Cell::OptInt(m.sealed.as_ref().map(|s| s.invitation_id)),
+                Cell::OptInt(m.sealed.as_ref().map(|s| s.token_at)),
                 Cell::Int(0),
                 Cell::Int(now),
                 Cell::Int(now),
@@ -81,13 +73,15 @@ pub async fn enqueue_many(
             ]
         })
         .collect();
-    crate::db::insert_rows(
+    insert_rows(
         tx,
         "outbox",
         &[
             "to_address",
             "subject",
             "body",
+            "invitation_id",
+            "token_at",
             "attempts",
             "next_attempt_at",
             "created_at",
@@ -96,4 +90,28 @@ pub async fn enqueue_many(
         rows,
     )
     .await
+}
+
+/// Queues one plain-text message in the caller's transaction.
+pub async fn enqueue(tx: &mut Tx, to: &str, subject: &str, body: &str) -> sqlx::Result<()> {
+    enqueue_many(tx, &[to.to_owned()], subject, body).await
+}
+
+/// Queues the same message to many addresses (a case's watchers, a group).
+pub async fn enqueue_many(
+    tx: &mut Tx,
+    to: &[String],
+    subject: &str,
+    body: &str,
+) -> sqlx::Result<()> {
+    let messages = to
+        .iter()
+        .map(|address| Outgoing {
+            to: address.clone(),
+            subject: subject.to_owned(),
+            body: body.to_owned(),
+            sealed: None,
+        })
+        .collect();
+    enqueue_all(tx, messages).await
 }

@@ -46,15 +46,12 @@ pub(super) async fn case_counts(
         .collect();
     for r in query.fetch_all(on.db.pool()).await? {
         let count: i64 = r.try_get("n")?;
-        let status = CaseStatus::parse(&r.try_get::<String, _>("status")?).ok();
-        let severity = Severity::parse(&r.try_get::<String, _>("severity")?).ok();
-        if let Some(line) = by_status.iter_mut().find(|c| Some(c.status) == status) {
+        let status = crate::db::column(&r, "status", |s| CaseStatus::parse(s).ok())?;
+        let severity = crate::db::column(&r, "severity", |s| Severity::parse(s).ok())?;
+        if let Some(line) = by_status.iter_mut().find(|c| c.status == status) {
             line.n += count;
         }
-        if let Some(line) = by_severity
-            .iter_mut()
-            .find(|c| Some(c.severity) == severity)
-        {
+        if let Some(line) = by_severity.iter_mut().find(|c| c.severity == severity) {
             line.n += count;
         }
     }

@@ -55,10 +55,10 @@ pub async fn insert_many(
                 .get(hash)
                 .copied()
                 .ok_or_else(|| AppError::internal("a new invitation was not found by its hash"))?;
-            Ok(mail_row(ctx, id, item.email.as_str(), &item.name, now))
+            Ok(mail_row(ctx, id, item.email.as_str(), &item.name))
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    insert_rows(tx, "outbox", OUTBOX_COLUMNS, mails).await?;
+    crate::mail::enqueue_all(tx, mails).await?;
     insert_rows(tx, "audit_log", AUDIT_COLUMNS, audits).await?;
     tracing::info!(
         workspace = ctx.workspace_id,
@@ -92,17 +92,6 @@ async fn ids_by_hash(
     .collect()
 }
 
-pub(super) const OUTBOX_COLUMNS: &[&str] = &[
-    "to_address",
-    "subject",
-    "body",
-    "invitation_id",
-    "token_at",
-    "next_attempt_at",
-    "created_at",
-    "updated_at",
-];
-
 /// The outbox row of an invitation's mail: its text without the token, and where the token
 /// goes when the mail worker delivers it.
 pub(super) fn mail_row(
@@ -110,8 +99,7 @@ pub(super) fn mail_row(
     invitation_id: i64,
     to: &str,
     name: &str,
-    now: i64,
-) -> Vec<Cell> {
+) -> crate::mail::Outgoing {
     let (body, token_at) = mail_text::body(&mail_text::InvitationMail {
         base_url: ctx.base_url,
         email: to,
@@ -121,16 +109,15 @@ pub(super) fn mail_row(
         inviter: ctx.inviter_label,
         expires_at: ctx.expires_at,
     });
-    vec![
-        Cell::Text(to.to_owned()),
-        Cell::Text(mail_text::subject(ctx.workspace_name)),
-        Cell::Text(body),
-        Cell::Int(invitation_id),
-        Cell::Int(token_at),
-        Cell::Int(now),
-        Cell::Int(now),
-        Cell::Int(now),
-    ]
+    crate::mail::Outgoing {
+        to: to.to_owned(),
+        subject: mail_text::subject(ctx.workspace_name),
+        body,
+        sealed: Some(crate::mail::Sealed {
+            invitation_id,
+            token_at,
+        }),
+    }
 }
 
 const INVITATION_COLUMNS: &[&str] = &[

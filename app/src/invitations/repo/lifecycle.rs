@@ -1,10 +1,10 @@
 //! What happens to an invitation after it is sent: accepted (consumed, then granted), sent
 //! again, or revoked.
 
-use crate::{db::insert_rows, error::AppError, invitations::InvitationRole, state::now};
+use crate::{error::AppError, invitations::InvitationRole, state::now};
 
 use super::{
-    insert::{mail_row, unusable_hash, OUTBOX_COLUMNS},
+    insert::{mail_row, unusable_hash},
     Found, InviteContext, Tx,
 };
 
@@ -88,16 +88,13 @@ pub async fn renew(
             "Only an open invitation can be sent again; invite the address anew.".to_owned(),
         ));
     }
-    insert_rows(
+    crate::mail::enqueue_all(
         tx,
-        "outbox",
-        OUTBOX_COLUMNS,
         vec![mail_row(
             ctx,
             invitation.id,
             &invitation.email,
             &invitation.name,
-            now,
         )],
     )
     .await?;
