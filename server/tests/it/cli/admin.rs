@@ -1,0 +1,134 @@
+//! The admin commands and the demo data.
+
+use super::*;
+
+#[test]
+fn admin_commands_create_and_refuse_bad_input_without_changes() {
+    let cli = Cli::new();
+    let created = cli.run(
+        &[
+            "admin",
+            "create-organization",
+            "--name",
+            "Contoso",
+            "--domain",
+            "Contoso.COM",
+        ],
+        "",
+    );
+    assert!(created.ok, "{}", created.stderr);
+    assert!(created.stdout.contains("created organization"));
+
+    assert_refused(
+        &cli.run(&["admin", "create-organization", "--name", "Fabrikam"], ""),
+        "--domain",
+    );
+    assert_refused(
+        &cli.run(
+            &[
+                "admin",
+                "create-organization",
+                "--name",
+                "Fabrikam",
+                "--domain",
+                "not a domain",
+            ],
+            "",
+        ),
+        "domain",
+    );
+    assert_refused(
+        &cli.run(
+            &[
+                "admin",
+                "create-organization",
+                "--name",
+                "contoso",
+                "--domain",
+                "other.com",
+            ],
+            "",
+        ),
+        "already exists",
+    );
+    assert_refused(&cli.run(&["admin", "frobnicate"], ""), "frobnicate");
+    assert_eq!(cli.count("organizations"), 1);
+
+    let account = [
+        "admin",
+        "create-account",
+        "--email",
+        "megan@contoso.com",
+        "--kind",
+        "work",
+        "--name",
+        "Megan Bowen",
+    ];
+    assert_refused(&cli.run(&account, "short\n"), "at least 8 characters");
+    assert_refused(&cli.run(&account, "password123\n"), "too common");
+    assert_refused(
+        &cli.run(
+            &[
+                "admin",
+                "create-account",
+                "--email",
+                "megan@fabrikam.com",
+                "--kind",
+                "work",
+                "--name",
+                "M",
+            ],
+            "a long passphrase\n",
+        ),
+        "domains",
+    );
+    assert_refused(
+        &cli.run(
+            &[
+                "admin",
+                "create-account",
+                "--email",
+                "megan@contoso.com",
+                "--kind",
+                "robot",
+                "--name",
+                "M",
+            ],
+            "a long passphrase\n",
+        ),
+        "robot",
+    );
+    assert_eq!(cli.count("accounts"), 0);
+    let ok = cli.run(&account, "a long passphrase\n");
+    assert!(ok.ok, "{}", ok.stderr);
+    assert_refused(&cli.run(&account, "a long passphrase\n"), "already exists");
+    assert_eq!(cli.count("accounts"), 1);
+}
+
+#[test]
+fn demo_is_idempotent_and_prints_the_sign_in_details() {
+    let cli = Cli::new();
+    let first = cli.run(&["demo"], "");
+    assert!(first.ok, "{}", first.stderr);
+    assert!(
+        first.stdout.contains("http://hub.example/sign-in"),
+        "{}",
+        first.stdout
+    );
+    assert!(first.stdout.contains("Demo-Password-2026"));
+    assert!(first.stdout.contains("megan@contoso.com"));
+    let accounts = cli.count("accounts");
+    // Four customer accounts and two staff (an operator and a CSAM).
+    assert_eq!(accounts, 6);
+    assert_eq!(cli.count("staff"), 2);
+    // Contoso's agreement is active: its Default Workspace holds Megan and Alex.
+    assert_eq!(cli.count("agreements"), 1);
+    assert_eq!(cli.count("workspaces"), 1);
+    assert_eq!(cli.count("memberships"), 2);
+    let second = cli.run(&["demo"], "");
+    assert!(second.ok, "{}", second.stderr);
+    assert_eq!(cli.count("accounts"), accounts);
+    assert_eq!(cli.count("organizations"), 1);
+    assert_eq!(cli.count("agreements"), 1);
+    assert_eq!(cli.count("invitations"), 2);
+}
