@@ -164,7 +164,7 @@ pub fn safe_next(next: &str) -> String {
 
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
-    let caller = visitor().await?.caller;
+    let caller = visitor()?.caller().await?;
     Ok(caller.map(|c| UserSummary {
         display_name: c.display_name,
         email: c.email,
@@ -175,7 +175,7 @@ pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
 
 #[server(endpoint = "sign_in_options")]
 pub async fn sign_in_options(identifier: String) -> Result<AccountChoices, AppError> {
-    let v = visitor().await?;
+    let v = visitor()?;
     service::sign_in_options(&v.state, &identifier, v.address).await
 }
 
@@ -186,7 +186,7 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    let v = visitor().await?;
+    let v = visitor()?;
     let accepting_invitation = next
         .as_deref()
         .is_some_and(|n| safe_next(n).starts_with("/invitations/accept"));
@@ -206,11 +206,11 @@ pub async fn sign_in(
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    let v = visitor().await?;
+    let v = visitor()?;
     // Signing out twice (or with an expired session) still clears the cookie and lands on
     // "Sign in".
-    if let Some(caller) = &v.caller {
-        let cookie = session::end(&v.state.db, &v.state.config, caller).await?;
+    if let Some(caller) = v.caller().await? {
+        let cookie = session::end(&v.state.db, &v.state.config, &caller).await?;
         set_cookie(&cookie)?;
     }
     leptos_axum::redirect("/sign-in");

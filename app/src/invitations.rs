@@ -63,8 +63,8 @@ pub async fn contacts_in_use(tx: &mut crate::db::Tx, agreement_id: i64) -> Resul
 /// only the workspace and the address it was sent to.
 #[server(endpoint = "invitation_preview")]
 pub async fn invitation_preview(token: String) -> Result<InvitationDetails, AppError> {
-    let v = crate::auth::guard::visitor().await?;
-    service::preview(&v.state, v.caller.as_ref(), &token).await
+    let v = crate::auth::guard::visitor()?;
+    service::preview(&v.state, v.caller().await?.as_ref(), &token).await
 }
 
 /// Accepts with the signed-in account; only an account with the invited address may.
@@ -83,7 +83,7 @@ pub async fn register_from_invitation(
     display_name: String,
     password: String,
 ) -> Result<(), AppError> {
-    let v = crate::auth::guard::visitor().await?;
+    let v = crate::auth::guard::visitor()?;
     let (cookie, workspace_id) =
         service::register(&v.state, &token, &display_name, &password, v.address).await?;
     crate::auth::session::set_cookie(&cookie)?;

@@ -120,21 +120,23 @@ pub async fn require_agreement(
 /// limits.
 pub struct Visitor {
     pub state: crate::state::AppState,
-    pub caller: Option<Caller>,
     pub address: std::net::IpAddr,
+}
+
+impl Visitor {
+    /// The signed-in caller, if any: looked up only by the functions that use it, so a sign-in
+    /// attempt costs no session query before its rate limit.
+    pub async fn caller(&self) -> Result<Option<Caller>, AppError> {
+        crate::auth::session::optional_caller().await
+    }
 }
 
 /// The first line of a server function that anyone may call: each such function is on the
 /// signed-out sweep's allow-list, with the reason it is public.
-pub async fn visitor() -> Result<Visitor, AppError> {
+pub fn visitor() -> Result<Visitor, AppError> {
     let state = crate::state::app_state()?;
-    let caller = crate::auth::session::optional_caller().await?;
     let address = crate::auth::session::client_address(&state.config);
-    Ok(Visitor {
-        state,
-        caller,
-        address,
-    })
+    Ok(Visitor { state, address })
 }
 
 /// Any signed-in account, for what concerns only the caller (their profile, their workspaces).
