@@ -31,6 +31,15 @@ pub fn like_pattern(search: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The index range of a prefix search: keys from the lower-cased term up to, not including,
+/// the term followed by the highest character. Keys compare bytewise on both engines (SQLite's
+/// BINARY, PostgreSQL's "C" collation on the key columns), so every key starting with the term
+/// is inside and `%` or `_` are plain characters. None for a blank search.
+pub fn prefix_range(search: &str) -> Option<(String, String)> {
+    let term = search.trim().to_lowercase();
+    (!term.is_empty()).then(|| (term.clone(), format!("{term}{}", char::MAX)))
+}
+
 /// The highest page number a request may ask for (keeps the offset far from overflow).
 pub const MAX_PAGE: i64 = 1_000_000;
 
@@ -186,5 +195,10 @@ mod tests {
         assert_eq!(like_pattern("  "), "");
         assert_eq!(like_pattern("A_b%"), "%a\\_b\\%%");
         assert_eq!(placeholders(3, 2), "$3, $4");
+        assert_eq!(prefix_range(" \t"), None);
+        assert_eq!(
+            prefix_range(" Ab% "),
+            Some(("ab%".to_owned(), "ab%\u{10FFFF}".to_owned()))
+        );
     }
 }

@@ -6,6 +6,8 @@ pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod sample;
 
 #[cfg(feature = "ssr")]
 use crate::auth::guard::{require, Authorized, Permission};

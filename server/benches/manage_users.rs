@@ -4,10 +4,7 @@
 //!
 //!     cargo bench -p services-hub --bench manage_users
 
-use app::{
-    db::{insert_rows, Cell},
-    state::now,
-};
+use app::state::now;
 use axum::{body::Body, http::Request};
 use std::time::{Duration, Instant};
 
@@ -30,54 +27,23 @@ async fn main() {
         ..
     } = common::contoso().await;
 
-    // 10,000 members: accounts and memberships in a few multi-row statements.
+    // 10,000 members and 1,000 pending invitations, through the same multi-row inserts as
+    // `services-hub demo --members`.
     let started = Instant::now();
     let hash = state.security.hash(password).await.expect("hash");
-    let now = now();
-    let organization: i64 = 1;
     let mut tx = state.db.begin_write().await.expect("tx");
-    let accounts = (0..MEMBERS)
-        .map(|i| {
-            vec![
-                Cell::Text("work".into()),
-                Cell::Text(format!("member{i:05}@contoso.com")),
-                Cell::Text(format!("member{i:05}@contoso.com")),
-                Cell::OptInt(Some(organization)),
-                Cell::Text(format!("Member {i:05}")),
-                Cell::Text(hash.clone()),
-                Cell::OptInt(Some(now - (i as i64) * 60)),
-                Cell::Int(now),
-                Cell::Int(now),
-            ]
-        })
-        .collect();
-    insert_rows(
+    app::members::sample::fill(
         &mut tx,
-        "accounts",
-        &[
-            "kind",
-            "email",
-            "email_canonical",
-            "organization_id",
-            "display_name",
-            "password_hash",
-            "last_sign_in_at",
-            "created_at",
-            "updated_at",
-        ],
-        accounts,
+        workspace,
+        1,
+        "contoso.com",
+        MEMBERS,
+        MEMBERS / 10,
+        &hash,
+        now(),
     )
     .await
-    .expect("accounts");
-    sqlx::query(
-        "INSERT INTO memberships (workspace_id, account_id, is_admin, support_contact, invited_at, created_at, updated_at) \
-         SELECT $1, id, 0, 0, $2, $2, $2 FROM accounts WHERE email LIKE 'member%'",
-    )
-    .bind(workspace)
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .expect("memberships");
+    .expect("sample members");
     tx.commit().await.expect("commit");
     // Fresh statistics on PostgreSQL, as autovacuum would gather after such a load (its planner
     // otherwise plans for near-empty tables). SQLite gathers none unless asked, as in production.
@@ -116,8 +82,8 @@ async fn main() {
             "1",
         ),
         (
-            "Manage Users: search \"member0999\"",
-            "member0999",
+            "Manage Users: search \"patti.archie\"",
+            "patti.archie",
             "name",
             "false",
             "1",

@@ -33,7 +33,12 @@ pub enum Command {
     #[command(subcommand)]
     Admin(Box<Admin>),
     /// Loads the demo data (idempotent) and prints the demo sign-in details.
-    Demo,
+    Demo {
+        /// Also fill the demo workspace with this many sample members (and a tenth as many
+        /// pending invitations), to try Manage Users at scale; all sign in with the demo password.
+        #[arg(long, default_value_t = 0)]
+        members: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -130,12 +130,26 @@ fn form_is_utf8(body: &[u8]) -> bool {
             .all(|part| std::str::from_utf8(&urlencoding::decode_binary(part)).is_ok())
 }
 
+/// What `security_headers` needs to know of the installation.
+#[derive(Clone, Copy, Debug)]
+pub struct Headers {
+    /// Served over HTTPS: HSTS.
+    pub tls: bool,
+    /// The /pkg files are named by their content hash (a release build), so a browser may keep
+    /// them for a year without asking again.
+    pub immutable_pkg: bool,
+}
+
 /// The pages carry a nonce-based Content-Security-Policy set while rendering (`app::shell`);
 /// every other response gets the strict default here.
-pub async fn security_headers(State(tls): State<bool>, req: Request, next: Next) -> Response {
-    let is_asset =
-        req.uri().path().starts_with("/pkg/") || req.uri().path().starts_with("/favicon");
+pub async fn security_headers(State(settings): State<Headers>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let pkg = path.starts_with("/pkg/");
+    // wasm-bindgen's snippets keep their names in every build: never immutable.
+    let hashed = settings.immutable_pkg && pkg && !path.starts_with("/pkg/snippets/");
+    let is_asset = pkg || path.starts_with("/favicon");
     let mut res = next.run(req).await;
+    let success = res.status().is_success();
     let headers = res.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
@@ -150,11 +164,20 @@ pub async fn security_headers(State(tls): State<bool>, req: Request, next: Next)
             "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
         );
     }
-    if !is_asset {
+    if pkg && success {
+        // Brotli, gzip or plain by Accept-Encoding: shared caches must keep them apart.
+        set(headers, header::VARY, "accept-encoding");
+        let cache = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        set(headers, header::CACHE_CONTROL, cache);
+    } else if !is_asset {
         // Pages and answers may hold a signed-in user's data: never stored by any cache.
         set(headers, header::CACHE_CONTROL, "no-store");
     }
-    if tls {
+    if settings.tls {
         set(
             headers,
             header::STRICT_TRANSPORT_SECURITY,

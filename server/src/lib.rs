@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod layers;
+pub mod site;
 
 use app::{
     shell,
@@ -133,6 +134,7 @@ pub async fn open_database(url: &str) -> Result<Db, String> {
 /// The whole application: pages, server functions, static files and the security layers.
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
+    let hashed_names = options.hash_files;
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -195,7 +197,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             layers::refuse_cross_site,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.config.secure_cookies,
+            layers::Headers {
+                tls: state.config.secure_cookies,
+                immutable_pkg: hashed_names,
+            },
             layers::security_headers,
         ))
 }

@@ -58,18 +58,19 @@ async fn run() -> Result<(), String> {
             say(&cli::admin(&state, *action).await?);
             Ok(())
         }
-        Some(cli::Command::Demo) => {
-            say(&cli::demo(&state, &settings.base_url).await?);
+        Some(cli::Command::Demo { members }) => {
+            say(&cli::demo(&state, &settings.base_url, members).await?);
             Ok(())
         }
         None => {
             let conf = get_configuration(None).map_err(|e| format!("configuration: {e}"))?;
+            let options = services_hub::site::checked(conf.leptos_options)?;
             // Only the server delivers mail; admin commands and `demo` just queue it.
             let mailer =
                 app::mail::Mailer::from_settings(&settings.mail_dir, settings.smtp_url.as_deref())?;
             let from = app::mail::from_address(&settings.base_url);
             let worker = app::mail::spawn_worker(state.db.clone(), mailer, from);
-            let served = serve(state, conf.leptos_options, addr).await;
+            let served = serve(state, options, addr).await;
             worker.abort();
             served
         }

@@ -1,6 +1,8 @@
-//! Queries of Manage Users (server only). The list is one query over members and the latest
-//! invitation of each address not (yet) a member, filtered, sorted and paged in the database,
-//! so it stays fast at 10,000 rows.
+//! Queries of Manage Users (server only). The list reads the roster, a table the database keeps
+//! up to date with triggers (server/migrations/*/20261128000002_roster.sql): one row per member
+//! and per invitation shown, with a sort key per column. A page is an index range, the total is
+//! one row of `roster_counts`, and a search is four index ranges (the start of the name, of its
+//! last word, of the address and of its domain), so none of them reads every member.
 
 use crate::{
     accounts::types::AccountKind,
@@ -22,66 +24,83 @@ pub struct Query {
     pub page: i64,
 }
 
-const ROWS: &str = "WITH u AS ( \
-  SELECT 'member' AS row_kind, m.id AS row_id, a.display_name AS name, a.email AS email, \
-    a.kind AS account_kind, m.is_admin AS is_admin, \
-    CAST(CASE WHEN aa.account_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS services_admin, \
-    m.support_contact AS support_contact, m.view_all_cases AS view_all_cases, \
-    'registered' AS status, m.invited_at AS invited_on, \
-    a.last_sign_in_at AS last_sign_in \
-  FROM memberships m JOIN accounts a ON a.id = m.account_id \
-  LEFT JOIN agreement_admins aa ON aa.agreement_id = $2 AND aa.account_id = m.account_id \
-  WHERE m.workspace_id = $1 \
-  UNION ALL \
-  SELECT 'invitation', i.id, i.name, i.email, '', \
-    CAST(CASE WHEN i.role = 'workspace_admin' THEN 1 ELSE 0 END AS BIGINT), \
-    CAST(CASE WHEN i.role = 'services_admin' THEN 1 ELSE 0 END AS BIGINT), \
-    i.support_contact, CAST(0 AS BIGINT), \
-    CASE WHEN i.status = 'revoked' THEN 'revoked' WHEN i.expires_at <= $3 THEN 'expired' \
-      ELSE 'invited' END, \
-    i.created_at, NULL \
-  FROM invitations i \
-  WHERE i.workspace_id = $1 AND i.status <> 'accepted' \
-    AND NOT EXISTS (SELECT 1 FROM invitations j WHERE j.workspace_id = i.workspace_id \
-      AND j.email_canonical = i.email_canonical AND j.id > i.id) \
-    AND NOT EXISTS (SELECT 1 FROM memberships m2 JOIN accounts a2 ON a2.id = m2.account_id \
-      WHERE m2.workspace_id = i.workspace_id AND a2.email_canonical = i.email_canonical) \
-) SELECT {select} FROM u \
-WHERE ($4 = '' OR LOWER(u.name) LIKE $4 ESCAPE '\\' OR LOWER(u.email) LIKE $4 ESCAPE '\\')";
+/// The columns of a shown row: {agreement} gives a member's Services Administrator role, and an
+/// open invitation past {now} shows as expired.
+const COLUMNS: &str = "r.row_kind, r.row_id, r.name, r.email, r.account_kind, r.is_admin, \
+    CASE WHEN r.row_kind = 'invitation' THEN r.invited_services_admin \
+      WHEN aa.account_id IS NULL THEN CAST(0 AS BIGINT) ELSE CAST(1 AS BIGINT) END AS services_admin, \
+    r.support_contact, r.view_all_cases, \
+    CASE WHEN r.state <> 'pending' THEN r.state WHEN r.expires_at <= {now} THEN 'expired' \
+      ELSE 'invited' END AS status, \
+    r.invited_on, r.last_sign_in";
+
+/// The rows matching a search ($2 ≤ key < $3): each arm is one range of one index.
+const HITS: &str = "WITH hits AS ( \
+    SELECT * FROM roster WHERE workspace_id = $1 AND name_key >= $2 AND name_key < $3 \
+    UNION SELECT * FROM roster WHERE workspace_id = $1 AND last_key >= $2 AND last_key < $3 \
+    UNION SELECT * FROM roster WHERE workspace_id = $1 AND email_key >= $2 AND email_key < $3 \
+    UNION SELECT * FROM roster WHERE workspace_id = $1 AND domain_key >= $2 AND domain_key < $3) ";
+
+/// The ORDER BY of a sort, every key in one direction so one index serves it both ways.
+fn order(sort: SortKey, descending: bool, table: &str) -> String {
+    // The keys come from a fixed list, never from the request's text.
+    let keys: &[&str] = match sort {
+        SortKey::Name => &["name_key"],
+        SortKey::Email => &["email_key"],
+        SortKey::Status => &["state_key", "state_at"],
+        SortKey::InvitedOn => &["invited_key"],
+        SortKey::LastSignIn => &["signed_in_key"],
+    };
+    let direction = if descending { " DESC" } else { "" };
+    keys.iter()
+        .chain(&["row_kind", "row_id"])
+        .map(|key| format!("{table}{key}{direction}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<UserPage, AppError> {
-    let now = now();
-    let pattern = crate::db::like_pattern(&query.search);
-    // The column comes from a fixed list, never from the request's text.
-    let column = match query.sort {
-        SortKey::Name => "LOWER(u.name)",
-        SortKey::Email => "LOWER(u.email)",
-        SortKey::Status => "u.status",
-        SortKey::InvitedOn => "u.invited_on",
-        SortKey::LastSignIn => "u.last_sign_in",
-    };
-    let direction = if query.descending { "DESC" } else { "ASC" };
-    let total: i64 = sqlx::query(&ROWS.replace("{select}", "COUNT(*) AS n"))
-        .bind(scope.workspace_id)
-        .bind(scope.agreement_id)
-        .bind(now)
-        .bind(&pattern)
+    let range = crate::db::prefix_range(&query.search);
+    let total: i64 = match &range {
+        None => sqlx::query("SELECT n FROM roster_counts WHERE workspace_id = $1")
+            .bind(scope.workspace_id)
+            .fetch_optional(db.pool())
+            .await?
+            .map(|row| row.try_get("n"))
+            .transpose()?
+            .unwrap_or(0),
+        Some((low, high)) => sqlx::query(&format!("{HITS}SELECT COUNT(*) AS n FROM hits"))
+            .bind(scope.workspace_id)
+            .bind(low)
+        .bind(high)
         .fetch_one(db.pool())
         .await?
-        .try_get("n")?;
+        .try_get("n")?,
+    };
     let page = crate::db::page(query.page, total, PAGE_SIZE);
-    let sql = format!(
-        "{} ORDER BY CASE WHEN {column} IS NULL THEN 1 ELSE 0 END, {column} {direction}, \
-         u.row_kind, u.row_id LIMIT $5 OFFSET $6",
-        ROWS.replace("{select}", "u.*")
+    let (inner, outer) = (
+        order(query.sort, query.descending, ""),
+        order(query.sort, query.descending, "r."),
     );
-    let rows = sqlx::query(&sql)
-        .bind(scope.workspace_id)
+    let (with, source, agreement, at) = match range {
+        Some(_) => (HITS, "hits", "$4", "$5"),
+        None => ("", "roster", "$2", "$3"),
+    };
+    let columns = COLUMNS.replace("{now}", at);
+    let sql = format!(
+        "{with}SELECT {columns} FROM (SELECT * FROM {source} WHERE workspace_id = $1 \
+         ORDER BY {inner} LIMIT {PAGE_SIZE} OFFSET {offset}) r \
+         LEFT JOIN agreement_admins aa ON aa.agreement_id = {agreement} AND aa.account_id = r.account_id \
+         ORDER BY {outer}",
+        offset = page.offset,
+    );
+    let mut rows = sqlx::query(&sql).bind(scope.workspace_id);
+    if let Some((low, high)) = range {
+        rows = rows.bind(low).bind(high);
+    }
+    let rows = rows
         .bind(scope.agreement_id)
-        .bind(now)
-        .bind(&pattern)
-        .bind(PAGE_SIZE)
-        .bind(page.offset)
+        .bind(now())
         .fetch_all(db.pool())
         .await?;
     let rows = rows

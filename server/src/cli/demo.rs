@@ -27,7 +27,7 @@ const DEMO_ACCOUNTS: &[(&str, &str, &str, Option<&str>)] = &[
 
 /// Loads the demo organization and accounts through the same code as the admin commands;
 /// whatever exists already is left as it is.
-pub async fn demo(state: &AppState, base_url: &str) -> Result<String, String> {
+pub async fn demo(state: &AppState, base_url: &str, members: usize) -> Result<String, String> {
     let db = &state.db;
     if app::accounts::repo::organization_by_name(db, "Contoso")
         .await
@@ -63,9 +63,14 @@ pub async fn demo(state: &AppState, base_url: &str) -> Result<String, String> {
         .map_err(|e| describe(&e))?;
     }
     let agreement = demo_agreement(state).await?;
-    let mut out = format!(
+    let mut out = if members > 0 {
+        fill_demo_workspace(state, agreement, members).await?
+    } else {
+        String::new()
+    };
+    out.push_str(&format!(
         "Demo data is loaded. Open {base_url}/sign-in and sign in with password {DEMO_PASSWORD:?}:\n"
-    );
+    ));
     for (kind, email, name, phone) in DEMO_ACCOUNTS {
         let label = if *kind == "work" {
             "work or school"
@@ -158,4 +163,57 @@ async fn demo_agreement(state: &AppState) -> Result<i64, String> {
             .map_err(|e| describe(&e))?;
     }
     Ok(id)
+}
+
+/// `--members N`: sample members 1..=N and N/10 pending invitations in the demo workspace, in one
+/// transaction of multi-row inserts.
+async fn fill_demo_workspace(
+    state: &AppState,
+    agreement: i64,
+    members: usize,
+) -> Result<String, String> {
+    use sqlx::Row;
+    let started = std::time::Instant::now();
+    let row = sqlx::query(
+        "SELECT w.id AS workspace, a.organization_id AS organization FROM workspaces w \
+         JOIN agreements a ON a.id = w.agreement_id WHERE a.id = $1 AND w.is_default = 1",
+    )
+    .bind(agreement)
+    .fetch_one(state.db.pool())
+    .await
+    .map_err(|e| e.to_string())?;
+    let workspace: i64 = row.try_get("workspace").map_err(|e| e.to_string())?;
+    let organization: i64 = row.try_get("organization").map_err(|e| e.to_string())?;
+    let hash = state
+        .security
+        .hash(DEMO_PASSWORD)
+        .await
+        .map_err(|e| describe(&e))?;
+    let mut tx = state.db.begin_write().await.map_err(|e| e.to_string())?;
+    let (added, invited) = app::members::sample::fill(
+        &mut tx,
+        workspace,
+        organization,
+        "contoso.com",
+        members,
+        members / 10,
+        &hash,
+        app::state::now(),
+    )
+    .await
+    .map_err(|e| describe(&e))?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    // Fresh planner statistics after a bulk load, as autovacuum would gather later.
+    if state.db.engine() == app::state::Engine::Postgres {
+        sqlx::query("ANALYZE")
+            .execute(state.db.pool())
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let (first_name, first_email) = app::members::sample::person(0, "contoso.com");
+    Ok(format!(
+        "Added {added} sample members and {invited} pending invitations to the Default Workspace \
+         in {:.1} s (e.g. {first_name}, {first_email}).\n",
+        started.elapsed().as_secs_f64()
+    ))
 }

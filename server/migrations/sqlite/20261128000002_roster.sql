@@ -1,0 +1,148 @@
+-- Manage Users at scale (issue 11): the roster is the list Manage Users shows — every member of
+-- a workspace and the latest invitation of each address not (yet) a member — kept up to date by
+-- triggers on the tables it comes from, with one sort key per column, so a page, every sort and
+-- the count are read from indexes whatever the workspace's size.
+--
+-- roster_source says what the roster must hold; the triggers below re-derive the rows of one
+-- (workspace, address) after every change that can touch them: members, invitations, and an
+-- account's name, address, kind or last sign-in. The same definitions are in the PostgreSQL
+-- migration; a test compares roster with roster_source after every kind of change.
+
+CREATE VIEW roster_source AS
+SELECT workspace_id, row_kind, row_id, email_canonical, account_id, name, email, account_kind,
+    is_admin, invited_services_admin, support_contact, view_all_cases, state, expires_at,
+    invited_on, last_sign_in,
+    lower(name) AS name_key,
+    -- The name's last word ("Bowen" of "Megan Bowen"): search matches the start of either.
+    lower(replace(name, rtrim(name, replace(name, ' ', '')), '')) AS last_key,
+    lower(email) AS email_key,
+    lower(substr(email, instr(email, '@') + 1)) AS domain_key,
+    -- Status sorts expired < invited < registered < revoked: a pending invitation sorts by its
+    -- expiry, so the expired ones come first among them without a clock in the index.
+    CASE state WHEN 'pending' THEN 'i' ELSE state END AS state_key,
+    CASE state WHEN 'pending' THEN expires_at ELSE 0 END AS state_at,
+    COALESCE(invited_on, 0) AS invited_key,
+    COALESCE(last_sign_in, 0) AS signed_in_key
+FROM (
+    SELECT m.workspace_id, 'member' AS row_kind, m.id AS row_id, a.email_canonical,
+        a.id AS account_id, a.display_name AS name, a.email, a.kind AS account_kind,
+        m.is_admin, 0 AS invited_services_admin, m.support_contact, m.view_all_cases,
+        'registered' AS state, NULL AS expires_at, m.invited_at AS invited_on,
+        a.last_sign_in_at AS last_sign_in
+    -- CROSS JOIN: SQLite then finds the address's accounts first (by index), not every member.
+    FROM accounts a CROSS JOIN memberships m ON m.account_id = a.id
+    UNION ALL
+    SELECT i.workspace_id, 'invitation', i.id, i.email_canonical, NULL, i.name, i.email, '',
+        CASE WHEN i.role = 'workspace_admin' THEN 1 ELSE 0 END,
+        CASE WHEN i.role = 'services_admin' THEN 1 ELSE 0 END,
+        i.support_contact, 0, i.status, i.expires_at, i.created_at, NULL
+    FROM invitations i
+    WHERE i.status <> 'accepted'
+      AND NOT EXISTS (SELECT 1 FROM invitations j WHERE j.workspace_id = i.workspace_id
+          AND j.email_canonical = i.email_canonical AND j.id > i.id)
+      AND NOT EXISTS (SELECT 1 FROM accounts a2 CROSS JOIN memberships m2 ON m2.account_id = a2.id
+          WHERE m2.workspace_id = i.workspace_id AND a2.email_canonical = i.email_canonical)
+);
+
+CREATE TABLE roster (
+    workspace_id BIGINT NOT NULL,
+    row_kind TEXT NOT NULL,
+    row_id BIGINT NOT NULL,
+    email_canonical TEXT NOT NULL,
+    account_id BIGINT,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    account_kind TEXT NOT NULL,
+    is_admin BIGINT NOT NULL,
+    invited_services_admin BIGINT NOT NULL,
+    support_contact BIGINT NOT NULL,
+    view_all_cases BIGINT NOT NULL,
+    state TEXT NOT NULL,
+    expires_at BIGINT,
+    invited_on BIGINT,
+    last_sign_in BIGINT,
+    name_key TEXT NOT NULL,
+    last_key TEXT NOT NULL,
+    email_key TEXT NOT NULL,
+    domain_key TEXT NOT NULL,
+    state_key TEXT NOT NULL,
+    state_at BIGINT NOT NULL,
+    invited_key BIGINT NOT NULL,
+    signed_in_key BIGINT NOT NULL,
+    PRIMARY KEY (row_kind, row_id)
+);
+CREATE INDEX roster_refresh ON roster (workspace_id, email_canonical);
+CREATE INDEX roster_by_name ON roster (workspace_id, name_key, row_kind, row_id);
+CREATE INDEX roster_by_last ON roster (workspace_id, last_key);
+CREATE INDEX roster_by_email ON roster (workspace_id, email_key, row_kind, row_id);
+CREATE INDEX roster_by_domain ON roster (workspace_id, domain_key);
+CREATE INDEX roster_by_status ON roster (workspace_id, state_key, state_at, row_kind, row_id);
+CREATE INDEX roster_by_invited ON roster (workspace_id, invited_key, row_kind, row_id);
+CREATE INDEX roster_by_sign_in ON roster (workspace_id, signed_in_key, row_kind, row_id);
+
+-- The number of rows per workspace, so the page's total is one read.
+CREATE TABLE roster_counts (
+    workspace_id BIGINT PRIMARY KEY,
+    n BIGINT NOT NULL
+);
+
+CREATE TRIGGER roster_counts_add AFTER INSERT ON roster BEGIN
+    INSERT INTO roster_counts (workspace_id, n) VALUES (NEW.workspace_id, 1)
+        ON CONFLICT (workspace_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER roster_counts_remove AFTER DELETE ON roster BEGIN
+    UPDATE roster_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id;
+END;
+
+-- Re-derive one (workspace, address): SQLite triggers cannot call a procedure, so each trigger
+-- repeats these two statements with its own workspace and address.
+CREATE TRIGGER roster_member_added AFTER INSERT ON memberships BEGIN
+    DELETE FROM roster WHERE workspace_id = NEW.workspace_id
+        AND email_canonical = (SELECT email_canonical FROM accounts WHERE id = NEW.account_id);
+    INSERT INTO roster SELECT * FROM roster_source WHERE workspace_id = NEW.workspace_id
+        AND email_canonical = (SELECT email_canonical FROM accounts WHERE id = NEW.account_id);
+END;
+CREATE TRIGGER roster_member_changed AFTER UPDATE ON memberships BEGIN
+    DELETE FROM roster WHERE workspace_id = NEW.workspace_id
+        AND email_canonical = (SELECT email_canonical FROM accounts WHERE id = NEW.account_id);
+    INSERT INTO roster SELECT * FROM roster_source WHERE workspace_id = NEW.workspace_id
+        AND email_canonical = (SELECT email_canonical FROM accounts WHERE id = NEW.account_id);
+END;
+CREATE TRIGGER roster_member_removed AFTER DELETE ON memberships BEGIN
+    DELETE FROM roster WHERE row_kind = 'member' AND row_id = OLD.id;
+    DELETE FROM roster WHERE workspace_id = OLD.workspace_id
+        AND email_canonical = (SELECT email_canonical FROM accounts WHERE id = OLD.account_id);
+    INSERT INTO roster SELECT * FROM roster_source WHERE workspace_id = OLD.workspace_id
+        AND email_canonical = (SELECT email_canonical FROM accounts WHERE id = OLD.account_id);
+END;
+CREATE TRIGGER roster_invitation_added AFTER INSERT ON invitations BEGIN
+    DELETE FROM roster WHERE workspace_id = NEW.workspace_id
+        AND email_canonical = NEW.email_canonical;
+    INSERT INTO roster SELECT * FROM roster_source WHERE workspace_id = NEW.workspace_id
+        AND email_canonical = NEW.email_canonical;
+END;
+CREATE TRIGGER roster_invitation_changed AFTER UPDATE ON invitations BEGIN
+    DELETE FROM roster WHERE workspace_id = NEW.workspace_id
+        AND email_canonical = NEW.email_canonical;
+    INSERT INTO roster SELECT * FROM roster_source WHERE workspace_id = NEW.workspace_id
+        AND email_canonical = NEW.email_canonical;
+END;
+CREATE TRIGGER roster_invitation_removed AFTER DELETE ON invitations BEGIN
+    DELETE FROM roster WHERE workspace_id = OLD.workspace_id
+        AND email_canonical = OLD.email_canonical;
+    INSERT INTO roster SELECT * FROM roster_source WHERE workspace_id = OLD.workspace_id
+        AND email_canonical = OLD.email_canonical;
+END;
+-- An account's new name or address shows in every workspace it is a member of; its old
+-- address may uncover an invitation the membership was hiding.
+CREATE TRIGGER roster_account_changed
+AFTER UPDATE OF display_name, email, email_canonical, kind, last_sign_in_at ON accounts BEGIN
+    DELETE FROM roster
+    WHERE workspace_id IN (SELECT workspace_id FROM memberships WHERE account_id = NEW.id)
+        AND email_canonical IN (OLD.email_canonical, NEW.email_canonical);
+    INSERT INTO roster SELECT * FROM roster_source
+    WHERE workspace_id IN (SELECT workspace_id FROM memberships WHERE account_id = NEW.id)
+        AND email_canonical IN (OLD.email_canonical, NEW.email_canonical);
+END;
+
+INSERT INTO roster SELECT * FROM roster_source;
