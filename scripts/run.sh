@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo leptos build --release
+bash scripts/build.sh
 ./target/release/services-hub demo
 echo
 echo "Services Hub is starting at ${SERVICES_HUB_BASE_URL:-http://${LEPTOS_SITE_ADDR:-127.0.0.1:3000}} (Ctrl-C stops it)."

@@ -33,10 +33,10 @@ use accounts::{
     SignOut,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes, A},
-    path, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 /// The HTML document around the app. The nonce from `leptos_axum` goes on every inline script
@@ -51,6 +51,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // The style sheet's name carries its content hash in release builds.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -89,7 +91,6 @@ pub fn App() -> impl IntoView {
     provide_context(UserResource(user));
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/services-hub.css" />
         <Title text="Services Hub" />
         <Router>
             <a class="skip-link" href="#main">"Skip to main content"</a>
@@ -97,60 +98,94 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async />
-                <Route path=path!("/profile") view=accounts::pages::ProfilePage ssr=SsrMode::Async />
+                <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
                 <Route
                     path=path!("/workspaces/:id")
-                    view=workspaces::pages::WorkspacePage
+                    view={Lazy::<WorkspaceRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/activity")
-                    view=activity::pages::ActivityPage
+                    view={Lazy::<ActivityRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/staff")
-                    view=workspaces::console::StaffConsolePage
+                    view={Lazy::<StaffConsoleRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/workspaces/:id/audit")
-                    view=audit::pages::AuditLogPage
+                    view={Lazy::<AuditLogRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/workspaces/:id/cases")
-                    view=cases::pages::CasesPage
+                    view={Lazy::<CasesRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/workspaces/:id/cases/:case")
-                    view=cases::pages::CasePage
+                    view={Lazy::<CaseRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/workspaces/:id/groups")
-                    view=groups::pages::GroupsPage
+                    view={Lazy::<GroupsRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/workspaces/:id/users")
-                    view=members::pages::ManageUsersPage
+                    view={Lazy::<ManageUsersRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/workspaces/:id/users/import/:import")
-                    view=invitations::import_page::BulkImportPage
+                    view={Lazy::<BulkImportRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/invitations/accept")
-                    view=invitations::pages::AcceptInvitationPage
+                    view={Lazy::<AcceptInvitationRoute>::new()}
                     ssr=SsrMode::Async
                 />
             </Routes>
         </Router>
     }
+}
+
+/// A page whose code the browser downloads when a person first goes there (its own WASM chunk,
+/// from cargo-leptos' split build), so the sign-in and home pages load only what they need.
+/// The server renders it like any other page, and hydration waits for its chunk.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path,)*) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    ProfileRoute => accounts::pages::ProfilePage,
+    WorkspaceRoute => workspaces::pages::WorkspacePage,
+    ActivityRoute => activity::pages::ActivityPage,
+    StaffConsoleRoute => workspaces::console::StaffConsolePage,
+    AuditLogRoute => audit::pages::AuditLogPage,
+    CasesRoute => cases::pages::CasesPage,
+    CaseRoute => cases::pages::CasePage,
+    GroupsRoute => groups::pages::GroupsPage,
+    ManageUsersRoute => members::pages::ManageUsersPage,
+    BulkImportRoute => invitations::import_page::BulkImportPage,
+    AcceptInvitationRoute => invitations::pages::AcceptInvitationPage,
 }
 
 #[component]

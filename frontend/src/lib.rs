@@ -3,9 +3,16 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Marks the page as live, so browser tests wait for hydration instead of guessing.
-    if let Some(body) = leptos::prelude::document().body() {
+    let Some(body) = leptos::prelude::document().body() else {
+        return;
+    };
+    // Most pages are lazy routes (their code is a separate WASM chunk): hydration first waits
+    // for the current page's chunk, so it runs asynchronously.
+    wasm_bindgen_futures::spawn_local(async move {
+        leptos::mount::hydrate_from_async(body.clone(), app::App)
+            .await
+            .forget();
+        // Marks the page as live, so browser tests wait for hydration instead of guessing.
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
 }

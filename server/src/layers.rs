@@ -142,7 +142,11 @@ pub struct Headers {
 
 /// The pages carry a nonce-based Content-Security-Policy set while rendering (`app::shell`);
 /// every other response gets the strict default here.
-pub async fn security_headers(State(settings): State<Headers>, req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(settings): State<Headers>,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
     let pkg = path.starts_with("/pkg/");
     // wasm-bindgen's snippets keep their names in every build: never immutable.

@@ -72,10 +72,10 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
         Some((low, high)) => sqlx::query(&format!("{HITS}SELECT COUNT(*) AS n FROM hits"))
             .bind(scope.workspace_id)
             .bind(low)
-        .bind(high)
-        .fetch_one(db.pool())
-        .await?
-        .try_get("n")?,
+            .bind(high)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("n")?,
     };
     let page = crate::db::page(query.page, total, PAGE_SIZE);
     let (inner, outer) = (

@@ -10,14 +10,48 @@ use sqlx::Row;
 use std::collections::HashSet;
 
 const FIRST: [&str; 20] = [
-    "Adele", "Alex", "Allan", "Bianca", "Christie", "Debra", "Diego", "Emily", "Enrico", "Grady",
-    "Henrietta", "Isaiah", "Johanna", "Joni", "Lee", "Lidia", "Lynne", "Miriam", "Nestor",
+    "Adele",
+    "Alex",
+    "Allan",
+    "Bianca",
+    "Christie",
+    "Debra",
+    "Diego",
+    "Emily",
+    "Enrico",
+    "Grady",
+    "Henrietta",
+    "Isaiah",
+    "Johanna",
+    "Joni",
+    "Lee",
+    "Lidia",
+    "Lynne",
+    "Miriam",
+    "Nestor",
     "Patti",
 ];
 const LAST: [&str; 20] = [
-    "Vance", "Wilber", "Deyoung", "Pisani", "Cline", "Berger", "Siciliani", "Braun", "Cattaneo",
-    "Archie", "Gonzalez", "Lanier", "Lauer", "Sherman", "Gu", "Holloway", "Robbins", "Caldwell",
-    "Patel", "Fernandez",
+    "Vance",
+    "Wilber",
+    "Deyoung",
+    "Pisani",
+    "Cline",
+    "Berger",
+    "Siciliani",
+    "Braun",
+    "Cattaneo",
+    "Archie",
+    "Gonzalez",
+    "Lanier",
+    "Lauer",
+    "Sherman",
+    "Gu",
+    "Holloway",
+    "Robbins",
+    "Caldwell",
+    "Patel",
+    "Fernandez",
 ];
 
 /// The `i`th sample person (0-based): a name and an address at `domain`, the same every time.
@@ -166,7 +200,10 @@ mod tests {
         assert_eq!(people.len(), 1000);
         assert_eq!(
             person(0, "contoso.com"),
-            ("Adele Vance".to_owned(), "adele.vance1@contoso.com".to_owned())
+            (
+                "Adele Vance".to_owned(),
+                "adele.vance1@contoso.com".to_owned()
+            )
         );
     }
 }

@@ -250,7 +250,9 @@ impl TestApp {
     /// the test did, it must equal what `roster_source` derives from the members and
     /// invitations, and `roster_counts` must count it.
     pub async fn assert_roster_exact(&self) {
-        let table = self.texts("SELECT * FROM roster ORDER BY row_kind, row_id").await;
+        let table = self
+            .texts("SELECT * FROM roster ORDER BY row_kind, row_id")
+            .await;
         let source = self
             .texts("SELECT * FROM roster_source ORDER BY row_kind, row_id")
             .await;

@@ -185,10 +185,16 @@ on_both_engines!(manage_users_follows_every_change_in_every_sort, |app| {
     );
 
     // The latest sign-in first, descending; someone who never signed in last.
-    app.exec("UPDATE accounts SET last_sign_in_at = 5 WHERE email_canonical = 'joined@contoso.com'")
-        .await;
+    app.exec(
+        "UPDATE accounts SET last_sign_in_at = 5 WHERE email_canonical = 'joined@contoso.com'",
+    )
+    .await;
     let _ = app.signed_in("sa@contoso.com", "work").await;
     let recent = list(&app, &admin, deal.workspace, "", "last_sign_in", true, 1).await;
-    assert_eq!(emails(&recent)[..2], ["sa@contoso.com", "joined@contoso.com"], "{recent}");
+    assert_eq!(
+        emails(&recent)[..2],
+        ["sa@contoso.com", "joined@contoso.com"],
+        "{recent}"
+    );
     assert_eq!(recent["rows"][4]["last_sign_in"], Value::Null, "{recent}");
 });

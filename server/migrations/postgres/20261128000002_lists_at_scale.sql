@@ -157,3 +157,12 @@ CREATE TRIGGER roster_account
     FOR EACH ROW EXECUTE FUNCTION roster_account();
 
 INSERT INTO roster SELECT * FROM roster_source;
+
+-- The other lists that grow: each page sort is an index order, ties broken by id in the index
+-- too, so a page reads its rows from the index instead of sorting the workspace's whole list.
+CREATE INDEX cases_workspace_newest ON cases (workspace_id, opened_at, id);
+CREATE INDEX cases_workspace_updated ON cases (workspace_id, updated_at, id);
+CREATE INDEX audit_log_workspace_order ON audit_log (workspace_id, created_at, id);
+CREATE INDEX audit_log_agreement_order ON audit_log (agreement_id, workspace_id, created_at, id);
+DROP INDEX cases_workspace_opened;
+DROP INDEX audit_log_workspace;
