@@ -96,7 +96,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to main content"</a>
             <Header />
             <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
                 <Route
@@ -155,7 +155,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// A page whose code the browser downloads when a person first goes there (its own WASM chunk,
-/// from cargo-leptos' split build), so the sign-in and home pages load only what they need.
+/// from cargo-leptos' split build), so the sign-in page loads only what it needs.
 /// The server renders it like any other page, and hydration waits for its chunk.
 macro_rules! lazy_pages {
     ($($route:ident => $page:path,)*) => {$(
@@ -175,6 +175,7 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    HomeRoute => HomePage,
     ProfileRoute => accounts::pages::ProfilePage,
     WorkspaceRoute => workspaces::pages::WorkspacePage,
     ActivityRoute => activity::pages::ActivityPage,

@@ -57,6 +57,9 @@ test('every page loads its code on client-side navigation, without an error or a
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(header(page).getByRole('link', { name: 'Megan Bowen' })).toBeVisible();
+  // Home sends a member on to their workspace.
+  await page.waitForURL((url) => url.pathname === '/workspaces/1');
+  await expect(page.locator('main h1')).toHaveText('Default Workspace');
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
   // A marker on window survives only client-side navigation.
   await page.evaluate(() => ((window as any).__still_here = true));

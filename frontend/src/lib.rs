@@ -2,6 +2,9 @@
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Panic messages in the console while developing; release builds leave the formatting out
+    // of the first download.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     let Some(body) = leptos::prelude::document().body() else {
         return;

@@ -435,3 +435,4 @@ on_both_engines!(changing_the_password_ends_the_other_sessions, |app| {
 });
 
 mod probe;
+mod site;
