@@ -10,22 +10,31 @@ use sqlx::Row;
 
 /// A workspace's log, newest first, one page of it: the workspace's own entries and, for the
 /// agreement's Services Administrators and staff, the agreement's entries that belong to no
-/// workspace (the agreement created, its contacts named). Two indexed queries, whatever the size.
+/// workspace (the agreement created, its contacts named). Each part is read in its index's
+/// order and the two are merged (UNION ALL with ORDER BY), so a page never sorts the whole log.
 pub async fn list(db: &Db, scope: &WorkspaceScope, page: i64) -> Result<AuditPage, AppError> {
     let page = page.clamp(1, crate::db::MAX_PAGE);
     let agreement_wide = i64::from(scope.is_services_admin || scope.is_staff);
-    let filter = "WHERE workspace_id = $1 \
-         OR ($3 = 1 AND agreement_id = $2 AND workspace_id IS NULL)";
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM audit_log {filter}"))
-        .bind(scope.workspace_id)
-        .bind(scope.agreement_id)
-        .bind(agreement_wide)
-        .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
+    let part = |columns: &str| {
+        format!(
+            "SELECT {columns} FROM audit_log WHERE workspace_id = $1 \
+             UNION ALL SELECT {columns} FROM audit_log \
+             WHERE $3 = 1 AND agreement_id = $2 AND workspace_id IS NULL"
+        )
+    };
+    let total: i64 = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM ({}) entries",
+        part("id")
+    ))
+    .bind(scope.workspace_id)
+    .bind(scope.agreement_id)
+    .bind(agreement_wide)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
     let rows = sqlx::query(&format!(
-        "SELECT actor_label, action, object_type, object_id, detail, ip, created_at \
-         FROM audit_log {filter} ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5"
+        "{} ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5",
+        part("id, actor_label, action, object_type, object_id, detail, ip, created_at")
     ))
     .bind(scope.workspace_id)
     .bind(scope.agreement_id)

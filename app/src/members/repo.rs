@@ -1,5 +1,5 @@
 //! Queries of Manage Users (server only). The list reads the roster, a table the database keeps
-//! up to date with triggers (server/migrations/*/20261128000002_roster.sql): one row per member
+//! up to date with triggers (server/migrations/*/20261128000002_lists_at_scale.sql): one row per member
 //! and per invitation shown, with a sort key per column. A page is an index range, the total is
 //! one row of `roster_counts`, and a search is four index ranges (the start of the name, of its
 //! last word, of the address and of its domain), so none of them reads every member.

@@ -132,3 +132,27 @@ fn demo_is_idempotent_and_prints_the_sign_in_details() {
     assert_eq!(cli.count("agreements"), 1);
     assert_eq!(cli.count("invitations"), 2);
 }
+
+#[test]
+fn demo_fills_the_workspace_at_scale_once() {
+    let cli = Cli::new();
+    let filled = cli.run(&["demo", "--members", "300"], "");
+    assert!(filled.ok, "{}", filled.stderr);
+    assert!(
+        filled
+            .stdout
+            .contains("Added 300 sample members and 30 pending invitations"),
+        "{}",
+        filled.stdout
+    );
+    // Megan, Alex and the 300; the roster and its count (what Manage Users reads) agree.
+    assert_eq!(cli.count("memberships"), 302);
+    assert_eq!(cli.count("roster"), 332);
+    assert_eq!(cli.count("roster_counts WHERE n = 332"), 1);
+    // Again: nothing more, and a larger number adds only the difference.
+    let again = cli.run(&["demo", "--members", "300"], "");
+    assert!(again.stdout.contains("Added 0 sample members and 0"), "{}", again.stdout);
+    let more = cli.run(&["demo", "--members", "400"], "");
+    assert!(more.stdout.contains("Added 100 sample members"), "{}", more.stdout);
+    assert_eq!(cli.count("memberships"), 402);
+}
