@@ -153,5 +153,7 @@ CREATE INDEX cases_workspace_newest ON cases (workspace_id, opened_at, id);
 CREATE INDEX cases_workspace_updated ON cases (workspace_id, updated_at, id);
 CREATE INDEX audit_log_workspace_order ON audit_log (workspace_id, created_at, id);
 CREATE INDEX audit_log_agreement_order ON audit_log (agreement_id, workspace_id, created_at, id);
+-- Manage Users' support-contact count reads only the contacts, not every open invitation.
+CREATE INDEX invitations_contacts ON invitations (workspace_id, support_contact, status, expires_at);
 DROP INDEX cases_workspace_opened;
 DROP INDEX audit_log_workspace;
