@@ -98,45 +98,68 @@ END $$ LANGUAGE plpgsql;
 CREATE TRIGGER roster_count AFTER INSERT OR DELETE ON roster
     FOR EACH ROW EXECUTE FUNCTION roster_count();
 
--- Re-derive one (workspace, address). The lock makes two transactions that touch the same
--- address take turns, so the second one's delete sees the first one's rows.
+-- Re-derive a set of (workspace, address) pairs: one statement-level call per changed table,
+-- so a bulk insert of n members is planned once, not n times. The locks, taken in one order,
+-- make two transactions that touch the same address take turns, so the second one's delete
+-- sees the first one's rows.
+CREATE FUNCTION roster_refresh_many(ws BIGINT[], addresses TEXT[]) RETURNS void AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(k.h) FROM (
+        SELECT DISTINCT hashtextextended('roster:' || w || ':' || a, 0) AS h
+        FROM unnest(ws, addresses) AS p(w, a) WHERE a IS NOT NULL ORDER BY 1
+    ) k;
+    DELETE FROM roster r USING unnest(ws, addresses) AS p(w, a)
+        WHERE r.workspace_id = p.w AND r.email_canonical = p.a;
+    INSERT INTO roster SELECT s.* FROM roster_source s
+        WHERE (s.workspace_id, s.email_canonical) IN
+            (SELECT DISTINCT w, a FROM unnest(ws, addresses) AS p(w, a));
+END $$ LANGUAGE plpgsql;
+
 CREATE FUNCTION roster_refresh(ws BIGINT, address TEXT) RETURNS void AS $$
 BEGIN
-    IF address IS NULL THEN
-        RETURN;
-    END IF;
-    PERFORM pg_advisory_xact_lock(hashtextextended('roster:' || ws || ':' || address, 0));
-    DELETE FROM roster WHERE workspace_id = ws AND email_canonical = address;
-    INSERT INTO roster SELECT * FROM roster_source
-        WHERE workspace_id = ws AND email_canonical = address;
+    PERFORM roster_refresh_many(ARRAY[ws], ARRAY[address]);
 END $$ LANGUAGE plpgsql;
 
-CREATE FUNCTION roster_membership() RETURNS trigger AS $$
+-- `changed` is the statement's new rows (insert, update) or old rows (delete).
+CREATE FUNCTION roster_memberships() RETURNS trigger AS $$
+DECLARE
+    ws BIGINT[];
+    addresses TEXT[];
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        DELETE FROM roster WHERE row_kind = 'member' AND row_id = OLD.id;
-        PERFORM roster_refresh(OLD.workspace_id,
-            (SELECT email_canonical FROM accounts WHERE id = OLD.account_id));
-    ELSE
-        PERFORM roster_refresh(NEW.workspace_id,
-            (SELECT email_canonical FROM accounts WHERE id = NEW.account_id));
+        DELETE FROM roster WHERE row_kind = 'member' AND row_id IN (SELECT id FROM changed);
+    END IF;
+    SELECT array_agg(c.workspace_id), array_agg(a.email_canonical) INTO ws, addresses
+        FROM changed c JOIN accounts a ON a.id = c.account_id;
+    IF ws IS NOT NULL THEN
+        PERFORM roster_refresh_many(ws, addresses);
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE TRIGGER roster_membership AFTER INSERT OR UPDATE OR DELETE ON memberships
-    FOR EACH ROW EXECUTE FUNCTION roster_membership();
+CREATE TRIGGER roster_memberships_added AFTER INSERT ON memberships
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_memberships();
+CREATE TRIGGER roster_memberships_changed AFTER UPDATE ON memberships
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_memberships();
+CREATE TRIGGER roster_memberships_removed AFTER DELETE ON memberships
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_memberships();
 
-CREATE FUNCTION roster_invitation() RETURNS trigger AS $$
+CREATE FUNCTION roster_invitations() RETURNS trigger AS $$
+DECLARE
+    ws BIGINT[];
+    addresses TEXT[];
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        PERFORM roster_refresh(OLD.workspace_id, OLD.email_canonical);
-    ELSE
-        PERFORM roster_refresh(NEW.workspace_id, NEW.email_canonical);
+    SELECT array_agg(workspace_id), array_agg(email_canonical) INTO ws, addresses FROM changed;
+    IF ws IS NOT NULL THEN
+        PERFORM roster_refresh_many(ws, addresses);
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE TRIGGER roster_invitation AFTER INSERT OR UPDATE OR DELETE ON invitations
-    FOR EACH ROW EXECUTE FUNCTION roster_invitation();
+CREATE TRIGGER roster_invitations_added AFTER INSERT ON invitations
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_invitations();
+CREATE TRIGGER roster_invitations_changed AFTER UPDATE ON invitations
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_invitations();
+CREATE TRIGGER roster_invitations_removed AFTER DELETE ON invitations
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION roster_invitations();
 
 -- An account's new name or address shows in every workspace it is a member of; its old
 -- address may uncover an invitation the membership was hiding.
