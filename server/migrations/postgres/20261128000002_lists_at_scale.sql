@@ -103,6 +103,8 @@ CREATE TRIGGER roster_count AFTER INSERT OR DELETE ON roster
 -- make two transactions that touch the same address take turns, so the second one's delete
 -- sees the first one's rows.
 CREATE FUNCTION roster_refresh_many(ws BIGINT[], addresses TEXT[]) RETURNS void AS $$
+DECLARE
+    pair RECORD;
 BEGIN
     PERFORM pg_advisory_xact_lock(k.h) FROM (
         SELECT DISTINCT hashtextextended('roster:' || w || ':' || a, 0) AS h
@@ -110,9 +112,12 @@ BEGIN
     ) k;
     DELETE FROM roster r USING unnest(ws, addresses) AS p(w, a)
         WHERE r.workspace_id = p.w AND r.email_canonical = p.a;
-    INSERT INTO roster SELECT s.* FROM roster_source s
-        WHERE (s.workspace_id, s.email_canonical) IN
-            (SELECT DISTINCT w, a FROM unnest(ws, addresses) AS p(w, a));
+    -- One index lookup per pair: the planner flattens any set-based form of this into hash
+    -- joins over every member (20 ms for one sign-in at 10,000 members).
+    FOR pair IN SELECT DISTINCT w, a FROM unnest(ws, addresses) AS p(w, a) LOOP
+        INSERT INTO roster SELECT * FROM roster_source
+            WHERE workspace_id = pair.w AND email_canonical = pair.a;
+    END LOOP;
 END $$ LANGUAGE plpgsql;
 
 CREATE FUNCTION roster_refresh(ws BIGINT, address TEXT) RETURNS void AS $$
