@@ -84,7 +84,11 @@ test('sign out ends the session', async ({ page }, testInfo) => {
   const account = ownAccount(testInfo, 'signout');
   await signIn(page, account.email, E2E_PASSWORD);
   await expect(header(page).getByRole('link', { name: account.name })).toBeVisible();
+  // The home page's code arrives after the header shows the name: until then the sign-in page
+  // is still on screen, and its heading would answer the check below before signing out.
+  await expect(page).not.toHaveURL(/\/sign-in/);
   await header(page).getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await page.goto('/profile');
   await expect(page).toHaveURL(/\/sign-in/);
