@@ -6,6 +6,8 @@ test('the agreement\'s CSAM adds a workspace whose administrator registers and m
   const name = `Finance ${tag}`;
   const admin = `wsadmin-${tag}@contoso.com`;
   await signIn(page, 'csam@provider.example', DEMO_PASSWORD);
+  // Home's code arrives after the header: a click before that lost to the pending navigation.
+  await expect(page).not.toHaveURL(/\/sign-in/);
   await header(page).getByRole('link', { name: 'Staff console' }).click();
   await expect(page.getByRole('heading', { name: 'Staff console' })).toBeVisible();
   await expectAccessible(page);
