@@ -151,8 +151,16 @@ fn demo_fills_the_workspace_at_scale_once() {
     assert_eq!(cli.count("roster_counts WHERE n = 332"), 1);
     // Again: nothing more, and a larger number adds only the difference.
     let again = cli.run(&["demo", "--members", "300"], "");
-    assert!(again.stdout.contains("Added 0 sample members and 0"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains("Added 0 sample members and 0"),
+        "{}",
+        again.stdout
+    );
     let more = cli.run(&["demo", "--members", "400"], "");
-    assert!(more.stdout.contains("Added 100 sample members"), "{}", more.stdout);
+    assert!(
+        more.stdout.contains("Added 100 sample members"),
+        "{}",
+        more.stdout
+    );
     assert_eq!(cli.count("memberships"), 402);
 }
