@@ -213,7 +213,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         let cookie = session::end(&v.state.db, &v.state.config, &caller).await?;
         set_cookie(&cookie)?;
     }
-    leptos_axum::redirect("/sign-in");
+    leptos_axum::redirect("/sign-in?signed_out=1");
     Ok(())
 }
 

@@ -145,6 +145,9 @@ pub struct WorkspaceOption {
     pub id: i64,
     pub name: String,
     pub organization: String,
+    /// Tells apart two workspaces of one organization with the same name (each agreement has
+    /// its own "Default Workspace").
+    pub agreement_type: AgreementType,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,6 +164,7 @@ pub struct AgreementLine {
 /// `remaining` is negative when more was used than allotted (never hidden).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitLine {
+    pub workspace_id: i64,
     pub workspace: String,
     pub kind: BenefitKind,
     pub name: String,
@@ -191,6 +195,7 @@ pub struct MonthCount {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
+    pub workspace_id: i64,
     pub workspace: String,
     pub name: String,
     pub delivered_on: String,
@@ -203,8 +208,10 @@ pub struct Delivery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedEntry {
     pub at: i64,
+    pub workspace_id: i64,
     pub workspace: String,
     pub who: String,
+    /// The audit log's code ("member.add"); the page shows `audit::action_label` of it.
     pub action: String,
     pub detail: String,
 }

@@ -29,6 +29,97 @@ pub struct AuditRow {
     pub ip: String,
 }
 
+/// An action code of the log ("member.add") in words ("Member added"), for the audit log and
+/// Customer Activity's feed. The codes are what every domain writes (`auth::audit::Entry`) and
+/// stay as they are in the database and the JSON; only pages show these words. A code not
+/// listed here (a newer one) is shown as its words, so nothing is ever blank.
+pub fn action_label(code: &str) -> String {
+    let words = match code {
+        "account.create" => "Account created",
+        "account.password_change" => "Password changed",
+        "agreement.create" => "Agreement created",
+        "agreement.activate" => "Agreement activated",
+        "benefit.add" => "Benefit added",
+        "case.open" => "Case opened",
+        "case.note" => "Case note added",
+        "case.status" => "Case status changed",
+        "case.time" => "Time recorded on a case",
+        "case.share" => "Case shared",
+        "delivery.record" => "Proactive service recorded",
+        "group.create" => "Group created",
+        "group.delete" => "Group deleted",
+        "group.member.add" => "Member added to a group",
+        "group.member.remove" => "Member removed from a group",
+        "invitation.create" => "Invitation sent",
+        "invitation.resend" => "Invitation sent again",
+        "invitation.revoke" => "Invitation revoked",
+        "invitation.accept" => "Invitation accepted",
+        "member.add" => "Member added",
+        "member.remove" => "Member removed",
+        "member.make_workspace_admin" => "Made Workspace Administrator",
+        "member.unmake_workspace_admin" => "No longer Workspace Administrator",
+        "member.support_contact_on" => "Made support contact",
+        "member.support_contact_off" => "No longer support contact",
+        "member.view_all_cases_on" => "Allowed to view all cases",
+        "member.view_all_cases_off" => "No longer views all cases",
+        "organization.create" => "Organization created",
+        "workspace.create" => "Workspace created",
+        "workspace.allow_personal_accounts" => "Personal accounts allowed",
+        "workspace.refuse_personal_accounts" => "Personal accounts refused",
+        other => return sentence(other),
+    };
+    words.to_owned()
+}
+
+/// What an entry is about, for people: "Membership 8", "Proactive service 3". (The person or
+/// thing itself is named in the entry's detail, written when it happened: the object may be
+/// gone since, and its tables belong to other domains.)
+pub fn object_label(object_type: &str, object_id: Option<i64>) -> String {
+    let kind = match object_type {
+        "account" => "Account".to_owned(),
+        "agreement" => "Agreement".to_owned(),
+        "benefit" => "Benefit".to_owned(),
+        "case" => "Case".to_owned(),
+        "group" => "Group".to_owned(),
+        "invitation" => "Invitation".to_owned(),
+        "membership" => "Membership".to_owned(),
+        "organization" => "Organization".to_owned(),
+        "proactive_delivery" => "Proactive service".to_owned(),
+        "workspace" => "Workspace".to_owned(),
+        other => sentence(other),
+    };
+    match object_id {
+        Some(id) => format!("{kind} {id}"),
+        None => kind,
+    }
+}
+
+/// "group.member_add" as "Group member add": separators become spaces, the first letter a capital.
+fn sentence(code: &str) -> String {
+    let spaced = code.replace(['.', '_'], " ");
+    let mut chars = spaced.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Unknown action".to_owned(),
+    }
+}
+
+/// Unix seconds as ISO 8601 in UTC ("2026-11-24T13:05:00Z"), for `<time datetime>` beside
+/// the time shown to people.
+pub fn machine_time(seconds: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(seconds)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub workspace_id: i64,
@@ -45,4 +136,40 @@ pub struct AuditPage {
 pub async fn audit_log(workspace_id: i64, page: i64) -> Result<AuditPage, AppError> {
     let Authorized { state, scope, .. } = require(workspace_id, Permission::ViewAudit).await?;
     repo::list(&state.db, &scope, page).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_labels() {
+        assert_eq!(action_label("member.add"), "Member added");
+        assert_eq!(action_label("invitation.accept"), "Invitation accepted");
+        assert_eq!(action_label("case.open"), "Case opened");
+        // A code this list does not know yet is still readable.
+        assert_eq!(action_label("group.rename"), "Group rename");
+        assert_eq!(action_label("test.entry_07"), "Test entry 07");
+        assert_eq!(action_label(""), "Unknown action");
+    }
+
+    #[test]
+    fn object_labels() {
+        assert_eq!(object_label("membership", Some(8)), "Membership 8");
+        assert_eq!(
+            object_label("proactive_delivery", Some(3)),
+            "Proactive service 3"
+        );
+        assert_eq!(object_label("agreement", None), "Agreement");
+        assert_eq!(object_label("new_thing", Some(1)), "New thing 1");
+    }
+
+    #[test]
+    fn machine_times() {
+        assert_eq!(machine_time(0), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            machine_time(1_795_478_400 + 13 * 3_600 + 5 * 60),
+            "2026-11-24T13:05:00Z"
+        );
+    }
 }

@@ -124,6 +124,8 @@ pub struct CaseList {
     pub page_size: i64,
     /// The caller is a support contact of the workspace (may open cases).
     pub can_open: bool,
+    /// The caller administers the workspace's members (can make themselves a support contact).
+    pub can_manage_members: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

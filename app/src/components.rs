@@ -1,5 +1,16 @@
-//! Form building blocks shared by every page: a label on every field, the field's message next
-//! to it, and one banner for errors that belong to no field.
+//! Building blocks shared by every page: a label on every field, the field's message next to
+//! it, one banner for errors that belong to no field; and (in the submodules) the question
+//! before a destructive action, the error page, tables that fit a phone, dates and plurals.
+
+mod confirm;
+mod dates;
+mod page;
+mod words;
+
+pub use confirm::Confirm;
+pub use dates::{format_date, format_date_time, format_iso_date, format_month};
+pub use page::{Breadcrumbs, EmptyState, ErrorNotice, TableBox};
+pub use words::{count, plural};
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -154,61 +165,6 @@ pub fn ErrorBanner(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVi
     }
 }
 
-/// A page-level error (not found, forbidden, signed out): the message, and on the server the
-/// matching HTTP status, so another tenant's id answers 404 to a browser too.
-#[component]
-pub fn ErrorNotice(error: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(
-            http::StatusCode::from_u16(error.status())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
-    let title = match &error {
-        AppError::NotFound => "Not found",
-        AppError::Forbidden(_) => "Not allowed",
-        _ => "Something went wrong",
-    };
-    view! {
-        <div class="banner banner-error" role="alert">
-            <strong>{title}</strong>
-            ": "
-            {error.to_string()}
-        </div>
-    }
-}
-
-/// A date for people, from Unix seconds (UTC).
-pub fn format_date(seconds: Option<i64>) -> String {
-    let Some(seconds) = seconds else {
-        return "—".to_owned();
-    };
-    let days = seconds.div_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm): no time zone data needed in the browser.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// A moment for people, from Unix seconds: date and time of day in UTC, to the minute.
-pub fn format_date_time(seconds: i64) -> String {
-    let of_day = seconds.rem_euclid(86_400);
-    format!(
-        "{} {:02}:{:02} UTC",
-        format_date(Some(seconds)),
-        of_day / 3_600,
-        of_day % 3_600 / 60
-    )
-}
-
 /// The id in `/workspaces/:id…` (0, which matches nothing, when it is not a number).
 pub fn workspace_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();
@@ -218,26 +174,5 @@ pub fn workspace_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
             .get("id")
             .and_then(|id| id.parse().ok())
             .unwrap_or(0)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dates() {
-        assert_eq!(super::format_date(Some(0)), "1970-01-01");
-        assert_eq!(super::format_date(Some(1_795_478_400)), "2026-11-24");
-        assert_eq!(super::format_date(Some(951_782_400)), "2000-02-29");
-        assert_eq!(super::format_date(None), "—");
-    }
-
-    #[test]
-    fn date_times() {
-        assert_eq!(super::format_date_time(0), "1970-01-01 00:00 UTC");
-        assert_eq!(
-            super::format_date_time(1_795_478_400 + 13 * 3_600 + 5 * 60 + 59),
-            "2026-11-24 13:05 UTC"
-        );
-        assert_eq!(super::format_date_time(-60), "1969-12-31 23:59 UTC");
     }
 }

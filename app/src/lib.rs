@@ -18,6 +18,7 @@ pub mod mail;
 pub mod members;
 #[cfg(feature = "ssr")]
 pub mod security;
+pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
@@ -30,7 +31,6 @@ mod architecture;
 use accounts::{
     current_user,
     pages::{RequireUser, SessionEpoch, UserResource},
-    SignOut,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -93,8 +93,22 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text="Services Hub" />
         <Router>
-            <a class="skip-link" href="#main">"Skip to main content"</a>
-            <Header />
+            <Frame />
+        </Router>
+    }
+}
+
+/// The shell (header, navigation) and the page: inside the router, which the navigation reads
+/// to know the page's workspace.
+#[component]
+fn Frame() -> impl IntoView {
+    let epoch = expect_context::<SessionEpoch>();
+    provide_context(shell::NavResource::new(epoch));
+    view! {
+        <a class="skip-link" href="#main">"Skip to main content"</a>
+        <shell::Header />
+        <div class="frame">
+            <shell::SideNav />
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async />
@@ -112,6 +126,11 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=path!("/staff")
                     view={Lazy::<StaffConsoleRoute>::new()}
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/staff/agreements/:id")
+                    view={Lazy::<StaffAgreementRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
@@ -150,7 +169,7 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
             </Routes>
-        </Router>
+        </div>
     }
 }
 
@@ -180,6 +199,7 @@ lazy_pages! {
     WorkspaceRoute => workspaces::pages::WorkspacePage,
     ActivityRoute => activity::pages::ActivityPage,
     StaffConsoleRoute => workspaces::console::StaffConsolePage,
+    StaffAgreementRoute => workspaces::console::StaffAgreementPage,
     AuditLogRoute => audit::pages::AuditLogPage,
     CasesRoute => cases::pages::CasesPage,
     CaseRoute => cases::pages::CasePage,
@@ -187,62 +207,6 @@ lazy_pages! {
     ManageUsersRoute => members::pages::ManageUsersPage,
     BulkImportRoute => invitations::import_page::BulkImportPage,
     AcceptInvitationRoute => invitations::pages::AcceptInvitationPage,
-}
-
-#[component]
-fn Header() -> impl IntoView {
-    let user = expect_context::<UserResource>().0;
-    let epoch = expect_context::<SessionEpoch>();
-    let sign_out = ServerAction::<SignOut>::new();
-    Effect::new(move || {
-        if let Some(Ok(())) = sign_out.value().get() {
-            epoch.bump();
-        }
-    });
-    view! {
-        <header class="top">
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    user.await
-                        .ok()
-                        .flatten()
-                        .map(|u| {
-                            view! {
-                                <A href="/profile" attr:class="user-name" attr:title="Edit Profile">
-                                    {u.display_name}
-                                </A>
-                            }
-                        })
-                })}
-            </Transition>
-            <A href="/" attr:class="brand">"Services Hub"</A>
-            <nav aria-label="Account">
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        user.await
-                            .ok()
-                            .flatten()
-                            .map(|u| {
-                                view! {
-                                    {u
-                                        .is_staff
-                                        .then(|| {
-                                            view! {
-                                                <A href="/staff" attr:class="staff-link">
-                                                    "Staff console"
-                                                </A>
-                                            }
-                                        })}
-                                    <ActionForm action=sign_out attr:class="inline">
-                                        <button type="submit" class="link">"Sign out"</button>
-                                    </ActionForm>
-                                }
-                            })
-                    })}
-                </Transition>
-            </nav>
-        </header>
-    }
 }
 
 /// The main page: the workspace used last (or the first one) opens; someone with no workspace
@@ -262,12 +226,27 @@ fn HomePage() -> impl IntoView {
                             return view! { <Redirect path=format!("/workspaces/{current}") /> }.into_any();
                         }
                         let staff = mine.is_some_and(|m| m.is_staff);
+                        // The provider's staff hold no agreement of their own: they are told
+                        // where their work is, not to wait for an invitation.
+                        let next = if staff {
+                            view! {
+                                <p>
+                                    "You are signed in as the provider's staff. Agreements, their activation and their workspaces are in the "
+                                    <A href="/staff">"Staff console"</A> "."
+                                </p>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <p>
+                                    "You are not a member of any workspace yet. Once your organization's agreement is active, its Services Administrator or a Workspace Administrator invites you by email: open the link in that email to join."
+                                </p>
+                            }
+                                .into_any()
+                        };
                         view! {
                             <h1>"Welcome, " {name}</h1>
-                            <p>
-                                "You are not a member of any workspace yet. When your organization's agreement is active, your Services Administrator or Workspace Administrator invites you by email: open the link in that email to join."
-                            </p>
-                            {staff.then(|| view! { <p>"You are signed in as the provider's staff."</p> })}
+                            {next}
                             <p>
                                 <A href="/profile">"Edit Profile"</A>
                                 " — your name, phone, language, time zone and the email address that receives notices."
@@ -290,7 +269,11 @@ fn NotFound() -> impl IntoView {
     view! {
         <main class="page" id="main">
             <h1>"Page not found"</h1>
-            <p><A href="/">"Go to the main page"</A></p>
+            <p>"There is no page at this address. Check the link you followed."</p>
+            <ul class="links-back">
+                <li><A href="/">"Go to the main page"</A></li>
+                <li><A href="/sign-in">"Sign in"</A></li>
+            </ul>
         </main>
     }
 }

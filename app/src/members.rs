@@ -71,6 +71,8 @@ pub struct UserRow {
     /// Unix seconds.
     pub invited_on: Option<i64>,
     pub last_sign_in: Option<i64>,
+    /// The caller's own membership (or an invitation to the caller's account).
+    pub is_you: bool,
 }
 
 /// The orders Manage Users offers; anything else falls back to name.
@@ -142,11 +144,17 @@ pub async fn list_users(
     descending: bool,
     page: i64,
 ) -> Result<UserPage, AppError> {
-    let Authorized { state, scope, .. } = require(workspace_id, Permission::ManageMembers).await?;
+    let Authorized {
+        state,
+        scope,
+        caller,
+        ..
+    } = require(workspace_id, Permission::ManageMembers).await?;
     repo::list(
         &state.db,
         &scope,
         &repo::Query {
+            caller: caller.account_id,
             search: search.chars().take(200).collect(),
             sort: SortKey::parse(&sort),
             descending,

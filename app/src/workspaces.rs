@@ -66,6 +66,25 @@ pub struct WorkspaceOverview {
     pub member_count: i64,
 }
 
+/// What the app shell shows a signed-in person: the workspaces to switch between and the
+/// tools of the current one that their roles open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Navigation {
+    pub workspaces: Vec<WorkspaceLink>,
+    pub current: Option<CurrentWorkspace>,
+    pub is_staff: bool,
+}
+
+/// The workspace the shell's navigation is about, with what the caller may open there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentWorkspace {
+    pub id: i64,
+    pub name: String,
+    pub organization: String,
+    pub can_manage_members: bool,
+    pub can_view_audit: bool,
+}
+
 /// The workspaces `caller` may open, for other domains (Customer Activity's choice).
 #[cfg(feature = "ssr")]
 pub async fn open_to(
@@ -79,6 +98,15 @@ pub async fn open_to(
 pub async fn my_workspaces() -> Result<WorkspaceList, AppError> {
     let Authorized { state, caller, .. } = require_user().await?;
     repo::my_workspaces(&state.db, &caller).await
+}
+
+/// The shell's navigation: about `workspace_id` when the page is in one the caller may open,
+/// else about the workspace used last. Another tenant's id is simply not current, like a
+/// missing one. Signed out: 401, like every private function (the header then shows the brand).
+#[server(name = GetNavigation, endpoint = "navigation")]
+pub async fn navigation(workspace_id: Option<i64>) -> Result<Navigation, AppError> {
+    let Authorized { state, caller, .. } = require_user().await?;
+    repo::navigation(&state.db, &caller, workspace_id).await
 }
 
 #[server(endpoint = "workspace_home")]
@@ -150,7 +178,15 @@ pub struct StaffConsole {
     /// An assigned CSAM or AC: activates, creates workspaces, adds benefits.
     pub is_agreement_staff: bool,
     pub agreements: Vec<ConsoleAgreement>,
+    /// The organizations a new agreement may be for, by name (the operator's only; empty for
+    /// anyone else), at most `ORGANIZATION_CHOICES`.
+    pub organizations: Vec<String>,
+    /// More organizations than a list can offer: the form asks for the name instead.
+    pub too_many_organizations: bool,
 }
+
+/// How many organizations the new agreement's form offers in its list.
+pub const ORGANIZATION_CHOICES: usize = 500;
 
 #[server(name = GetStaffConsole, endpoint = "staff_console")]
 pub async fn staff_console() -> Result<StaffConsole, AppError> {
@@ -161,6 +197,56 @@ pub async fn staff_console() -> Result<StaffConsole, AppError> {
         ..
     } = require_staff().await?;
     repo::staff_console(&state.db, &caller, role).await
+}
+
+/// A benefit of an agreement: assigned to a workspace, or (a draft's) waiting for the Default
+/// Workspace that activation creates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementBenefit {
+    pub workspace: Option<String>,
+    pub kind: BenefitKind,
+    pub name: String,
+    pub allotment: i64,
+}
+
+/// One agreement's page in the staff console: its facts, its people, its workspaces and
+/// benefits, and what the caller may do there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAgreement {
+    pub id: i64,
+    pub organization: String,
+    pub agreement_type: AgreementType,
+    pub status: AgreementStatus,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub contact_limit: i64,
+    /// The assigned CSAM's and AC's display names.
+    pub csam: Option<String>,
+    pub ac: Option<String>,
+    /// The addresses named when the agreement was created: invited when it is activated.
+    pub services_admins: Vec<String>,
+    pub support_contacts: Vec<String>,
+    pub workspaces: Vec<ConsoleWorkspace>,
+    pub benefits: Vec<AgreementBenefit>,
+    /// A draft, and the caller is the operator or its CSAM or AC.
+    pub can_activate: bool,
+    /// Its CSAM or AC: creates workspaces and adds benefits.
+    pub can_manage: bool,
+}
+
+/// One agreement for its page in the staff console: the agreement's guard first (another
+/// agreement answers 404 like a missing one), then staff only (its Services Administrators
+/// have their workspaces' pages).
+#[server(name = GetStaffAgreement, endpoint = "staff_agreement")]
+pub async fn staff_agreement(agreement_id: i64) -> Result<StaffAgreement, AppError> {
+    let who = require_agreement(agreement_id, AgreementPermission::View).await?;
+    crate::auth::guard::staff_only(&who.caller)?;
+    repo::staff_agreement(&who.state.db, &who.scope).await
+}
+
+/// The address of an agreement's page, with the notice of what was just done.
+pub fn agreement_page(agreement_id: i64, done: &str) -> String {
+    format!("/staff/agreements/{agreement_id}?done={done}")
 }
 
 /// Splits an address list typed into a form: commas, semicolons or line breaks.
@@ -181,8 +267,9 @@ pub async fn create_organization_staff(name: String, domain: String) -> Result<(
     Ok(())
 }
 
-/// A draft agreement: the operator only. Address lists are separated by commas or line breaks;
-/// an empty benefit field means the agreement has none of that benefit.
+/// A draft agreement: the operator only. `organization` is the organization's name (the form's
+/// list offers the existing ones). Address lists are separated by commas or line breaks; an
+/// empty benefit field means the agreement has none of that benefit. Lands on its page.
 #[allow(clippy::too_many_arguments)]
 #[server(endpoint = "create_agreement_staff")]
 pub async fn create_agreement_staff(
@@ -199,6 +286,13 @@ pub async fn create_agreement_staff(
     proactive_credits: String,
 ) -> Result<(), AppError> {
     let who = require_operator().await?;
+    // The form offers a list; a blank choice is named here rather than as an unknown name.
+    if organization.trim().is_empty() {
+        return Err(AppError::field(
+            "organization",
+            "Choose the organization the agreement is for.",
+        ));
+    }
     let mut benefits = Vec::new();
     for (kind, value) in [
         (BenefitKind::ReactiveHours, reactive_hours.as_str()),
@@ -220,8 +314,8 @@ pub async fn create_agreement_staff(
         end: Some(end.as_str()),
         benefits,
     };
-    service::create_agreement(&who.state, input, who.actor(), &who.ip).await?;
-    leptos_axum::redirect("/staff?done=agreement");
+    let id = service::create_agreement(&who.state, input, who.actor(), &who.ip).await?;
+    leptos_axum::redirect(&agreement_page(id, "agreement"));
     Ok(())
 }
 
@@ -238,7 +332,7 @@ pub async fn activate_agreement(agreement_id: i64) -> Result<(), AppError> {
         &who.ip,
     )
     .await?;
-    leptos_axum::redirect("/staff?done=activated");
+    leptos_axum::redirect(&agreement_page(agreement_id, "activated"));
     Ok(())
 }
 
@@ -251,7 +345,7 @@ pub async fn create_workspace(
 ) -> Result<(), AppError> {
     let who = require_agreement(agreement_id, AgreementPermission::CreateWorkspace).await?;
     service::create_workspace(&who, &name, &admin_email).await?;
-    leptos_axum::redirect("/staff?done=workspace");
+    leptos_axum::redirect(&agreement_page(agreement_id, "workspace"));
     Ok(())
 }
 
@@ -265,6 +359,6 @@ pub async fn add_benefit(
 ) -> Result<(), AppError> {
     let who = require(workspace_id, Permission::ManageBenefits).await?;
     service::add_benefit(&who, &kind, &name, &allotment).await?;
-    leptos_axum::redirect("/staff?done=benefit");
+    leptos_axum::redirect(&agreement_page(who.scope.agreement_id, "benefit"));
     Ok(())
 }

@@ -1,6 +1,6 @@
 import { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { expectAccessible, projectTag } from './helpers';
+import { confirmAction, expectAccessible, nav, newSupportRequest, projectTag } from './helpers';
 
 // serve.sh gives each project (js / nojs) its own people, added to workspaces with
 // `admin add-member`: in Contoso's "shared" Premier workspace opener-<p> (a support contact),
@@ -13,9 +13,9 @@ function escaped(text: string) {
 
 /** Opens a case from the current workspace's Support cases page; returns its address. */
 async function openCase(page: Page, title: string): Promise<{ url: string; workspace: string; id: string }> {
-  await page.getByRole('link', { name: 'Support cases' }).click();
+  await nav(page).getByRole('link', { name: 'Support cases' }).click();
   await expect(page.getByRole('heading', { name: 'Support cases' })).toBeVisible();
-  const form = page.getByRole('region', { name: 'Open a case' });
+  const form = await newSupportRequest(page);
   await form.getByLabel('Title', { exact: true }).fill(title);
   await form.getByLabel('Description').fill(`${title}: details for the journey.`);
   await form.getByRole('button', { name: 'Open the case' }).click();
@@ -90,7 +90,7 @@ test("a member of one workspace never sees another workspace's case by its addre
 
   // A member of Contoso's workspace A, who is not in B.
   const member = await person(`bystander-${tag}@contoso.com`);
-  await member.getByRole('link', { name: 'Support cases' }).click();
+  await nav(member).getByRole('link', { name: 'Support cases' }).click();
   await expect(member.getByRole('heading', { name: 'Support cases' })).toBeVisible();
   const workspaceA = new URL(member.url()).pathname.match(/^\/workspaces\/(\d+)\/cases$/)?.[1];
   expect(workspaceA).toBeTruthy();
@@ -120,7 +120,7 @@ async function caseFigures(page: Page, value: string): Promise<Figures> {
     new RegExp(`[?&]workspace=${value}&`),
   );
   await expect(page.getByRole('combobox', { name: 'Workspace', exact: true })).toHaveValue(value);
-  const line = await page.getByText(/^\d+ cases opened (from|in) /).innerText();
+  const line = await page.getByText(/^\d+ cases? opened (from|in) /).innerText();
   const byStatus = new Map<string, number>();
   const rows = page.getByRole('table', { name: 'Cases by status' }).locator('tbody tr');
   for (const row of await rows.all()) {
@@ -143,18 +143,18 @@ test('"All Workspaces" on Customer Activity shows the sum of the workspaces', as
     const opened = await openCase(multi, `Activity count ${type} (${tag})`);
     workspaces.push(opened.workspace);
   }
-  await multi.getByLabel('New status').selectOption('closed');
-  await multi.getByRole('button', { name: 'Change the status' }).click();
+  await confirmAction(multi, 'Close case', /^Close case \d+/, 'Close case');
   await expect(multi.locator('dd').filter({ hasText: 'Closed' })).toBeVisible();
 
   await multi.locator('.breadcrumb').getByRole('link', { name: 'Default Workspace' }).click();
-  await multi.getByRole('link', { name: 'Customer Activity' }).click();
+  await nav(multi).getByRole('link', { name: 'Customer Activity' }).click();
   await expect(multi.getByRole('heading', { name: 'Customer Activity' })).toBeVisible();
   const selector = multi.getByRole('combobox', { name: 'Workspace', exact: true });
+  // Each agreement has its own Default Workspace: the organization and the agreement tell them apart.
   await expect(selector.locator('option')).toHaveText([
     'All Workspaces',
-    'Default Workspace (Contoso)',
-    'Default Workspace (Contoso)',
+    'Default Workspace (Contoso, Premier)',
+    'Default Workspace (Contoso, Unified)',
   ]);
   const offered = await Promise.all((await selector.locator('option').all()).map((o) => o.getAttribute('value')));
   expect(offered.slice(1).sort()).toEqual([...workspaces].sort());
@@ -177,14 +177,14 @@ test('"All Workspaces" on Customer Activity shows the sum of the workspaces', as
 
   // Someone with a single workspace is not offered "All Workspaces", not even by address.
   const single = await person(`bystander-${tag}@contoso.com`);
-  await single.getByRole('link', { name: 'Customer Activity' }).click();
+  await nav(single).getByRole('link', { name: 'Customer Activity' }).click();
   await expect(single.getByRole('heading', { name: 'Customer Activity' })).toBeVisible();
   const own = single.getByRole('combobox', { name: 'Workspace', exact: true });
-  await expect(own.locator('option')).toHaveText(['Default Workspace (Contoso)']);
+  await expect(own.locator('option')).toHaveText(['Default Workspace (Contoso, Premier)']);
   await expect(single.getByRole('option', { name: 'All Workspaces' })).toHaveCount(0);
   await single.goto('/activity?workspace=all');
   await expect(single.getByRole('heading', { name: 'Customer Activity' })).toBeVisible();
-  await expect(own.locator('option')).toHaveText(['Default Workspace (Contoso)']);
+  await expect(own.locator('option')).toHaveText(['Default Workspace (Contoso, Premier)']);
   await expect(single.getByText(/^All Workspaces, /)).toHaveCount(0);
   await expectAccessible(single);
 });

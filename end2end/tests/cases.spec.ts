@@ -1,14 +1,14 @@
 import { expect, test } from './fixtures';
-import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, projectTag } from './helpers';
+import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, nav, newSupportRequest, projectTag } from './helpers';
 
 test('a support contact opens a case, the CSAM answers and records time, and outsiders never see it', async ({ person }, testInfo) => {
   const title = `Printer on fire (${projectTag(testInfo)})`;
   // Alex is a support contact of Contoso's Default Workspace (demo data).
   const alex = await person('alex@contoso.com', DEMO_PASSWORD);
-  await alex.getByRole('link', { name: 'Support cases' }).click();
+  await nav(alex).getByRole('link', { name: 'Support cases' }).click();
   await expect(alex.getByRole('heading', { name: 'Support cases' })).toBeVisible();
   await expectAccessible(alex);
-  const form = alex.getByRole('region', { name: 'Open a case' });
+  const form = await newSupportRequest(alex);
   await form.getByLabel('Title', { exact: true }).fill(title);
   await form.getByLabel('Description').fill('It smokes when printing in colour.');
   await form.getByLabel('Severity').selectOption('b');
@@ -21,7 +21,7 @@ test('a support contact opens a case, the CSAM answers and records time, and out
 
   // Customer Activity before any time is recorded: the reactive hours left.
   await alex.goto('/');
-  await alex.getByRole('link', { name: 'Customer Activity' }).click();
+  await nav(alex).getByRole('link', { name: 'Customer Activity' }).click();
   await expect(alex.getByRole('heading', { name: 'Customer Activity' })).toBeVisible();
   // The chart is an SVG rendered on the server: it is there with JavaScript off too.
   await expect(alex.locator('figure.chart svg')).toBeVisible();

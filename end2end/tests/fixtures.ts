@@ -1,5 +1,5 @@
 import { test as base, expect, Page } from '@playwright/test';
-import { E2E_PASSWORD, header, signIn } from './helpers';
+import { accountMenu, E2E_PASSWORD, signIn } from './helpers';
 
 type Kind = 'Work or school account' | 'Personal account';
 
@@ -30,7 +30,7 @@ export const test = base.extend<People>({
     await use(async (email, password = E2E_PASSWORD, kind) => {
       const page = await otherPerson();
       await signIn(page, email, password, kind);
-      await expect(header(page).getByRole('button', { name: 'Sign out' })).toBeVisible();
+      await expect(accountMenu(page)).toBeVisible();
       return page;
     });
   },

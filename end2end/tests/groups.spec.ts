@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, projectTag } from './helpers';
+import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, nav, newSupportRequest, projectTag } from './helpers';
 
 // Contoso's demo workspace: Megan (Services Administrator), Alex (support contact) and, from
 // serve.sh, grouped-<project>@contoso.com, a plain member.
@@ -12,7 +12,7 @@ test('an administrator makes a group, a case shared with it is seen by its membe
 
   // Megan creates the group and puts the member in it.
   const megan = await person('megan@contoso.com', DEMO_PASSWORD, 'Work or school account');
-  await megan.getByRole('navigation', { name: 'Workspace tools' }).getByRole('link', { name: 'Groups' }).click();
+  await nav(megan).getByRole('link', { name: 'Groups' }).click();
   await expect(megan.getByRole('heading', { name: 'Groups', exact: true })).toBeVisible();
   await expectAccessible(megan);
   const groupsUrl = new URL(megan.url()).pathname;
@@ -35,8 +35,8 @@ test('an administrator makes a group, a case shared with it is seen by its membe
 
   // Alex opens a case; the group's member cannot see it yet.
   const alex = await person('alex@contoso.com', DEMO_PASSWORD);
-  await alex.getByRole('link', { name: 'Support cases' }).click();
-  const form = alex.getByRole('region', { name: 'Open a case' });
+  await nav(alex).getByRole('link', { name: 'Support cases' }).click();
+  const form = await newSupportRequest(alex);
   await form.getByLabel('Title', { exact: true }).fill(title);
   await form.getByLabel('Description').fill('No mail arrives since this morning.');
   await form.getByRole('button', { name: 'Open the case' }).click();

@@ -49,6 +49,33 @@ export function header(page: Page) {
   return page.locator('header');
 }
 
+/** The account menu's button in the header: it shows the signed-in person's name. */
+export function accountMenu(page: Page) {
+  return header(page).locator('details.account-menu > summary');
+}
+
+/** Checks who is signed in, as the header shows it. */
+export async function expectSignedInAs(page: Page, name: string) {
+  await expect(accountMenu(page)).toContainText(name);
+}
+
+/** Opens the account menu and signs out. */
+export async function signOut(page: Page) {
+  await accountMenu(page).click();
+  await header(page).getByRole('button', { name: 'Sign out' }).click();
+}
+
+/** Opens the account menu and follows "Edit Profile". */
+export async function openProfile(page: Page) {
+  await accountMenu(page).click();
+  await header(page).getByRole('link', { name: 'Edit Profile' }).click();
+}
+
+/** The shell's navigation: every tool the person's roles open, on every page. */
+export function nav(page: Page) {
+  return page.getByRole('navigation', { name: 'Portal' });
+}
+
 /** JavaScript on or off for this project: names the journeys' own accounts. */
 export function projectTag(testInfo: TestInfo) {
   return testInfo.project.name.endsWith('nojs') ? 'nojs' : 'js';
@@ -99,4 +126,23 @@ function decodeMail(raw: string): string {
   return raw
     .replace(/=\r?\n/g, '')
     .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** Follows "New support request" on the case list and returns the form it opens. */
+export async function newSupportRequest(page: Page) {
+  await page.getByRole('link', { name: 'New support request' }).click();
+  const form = page.getByRole('region', { name: 'New support request' });
+  await expect(form).toBeVisible();
+  return form;
+}
+
+/**
+ * A destructive action that asks first: follows the asking button, checks the question, then
+ * confirms with the question's own button.
+ */
+export async function confirmAction(page: Page, ask: string | RegExp, question: string | RegExp, confirm: string | RegExp) {
+  await page.getByRole('link', { name: ask }).click();
+  const box = page.getByRole('group', { name: question });
+  await expect(box).toBeVisible();
+  await box.getByRole('button', { name: confirm }).click();
 }

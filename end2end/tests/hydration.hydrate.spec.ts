@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { DEMO_PASSWORD, enterIdentifier, header } from './helpers';
+import { DEMO_PASSWORD, enterIdentifier, expectSignedInAs } from './helpers';
 
 test('the page hydrates without errors and signs in without a full reload', async ({ page }) => {
   const errors: string[] = [];
@@ -15,7 +15,7 @@ test('the page hydrates without errors and signs in without a full reload', asyn
   await page.evaluate(() => ((window as any).__still_here = true));
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(header(page).getByRole('link', { name: 'Alex Wilber' })).toBeVisible();
+  await expectSignedInAs(page, 'Alex Wilber');
   expect(await page.evaluate(() => (window as any).__still_here)).toBe(true);
   expect(errors).toEqual([]);
 });
@@ -56,7 +56,7 @@ test('every page loads its code on client-side navigation, without an error or a
   await page.getByRole('button', { name: 'Work or school account' }).click();
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(header(page).getByRole('link', { name: 'Megan Bowen' })).toBeVisible();
+  await expectSignedInAs(page, 'Megan Bowen');
   // Home sends a member on to their workspace.
   await page.waitForURL((url) => url.pathname === '/workspaces/1');
   await expect(page.locator('main h1')).toHaveText('Default Workspace');
@@ -72,12 +72,12 @@ test('every page loads its code on client-side navigation, without an error or a
     ['/workspaces/1/users', 'Manage Users'],
     ['/workspaces/1/groups', 'Groups'],
     ['/workspaces/1/cases', 'Support cases'],
-    ['/workspaces/1/cases/999999', 'Not found'],
+    ['/workspaces/1/cases/999999', 'Page not found'],
     ['/workspaces/1/audit', 'Audit log'],
     ['/activity', 'Customer Activity'],
-    ['/workspaces/1/users/import/999999', 'Not found'],
+    ['/workspaces/1/users/import/999999', 'Page not found'],
     ['/invitations/accept?token=not-a-token', 'Your invitation'],
-    ['/staff', 'Not allowed'],
+    ['/staff', "You can't open this page"],
   ];
   for (const [href, text] of pages) {
     await follow(page, href);

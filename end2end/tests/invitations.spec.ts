@@ -1,15 +1,6 @@
 import { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
-import {
-  E2E_PASSWORD,
-  expectAccessible,
-  header,
-  invitationLink,
-  invitationLinks,
-  newestMail,
-  projectTag,
-  signIn,
-} from './helpers';
+import { accountMenu, E2E_PASSWORD, expectAccessible, invitationLink, invitationLinks, nav, newestMail, projectTag, signIn, signOut } from './helpers';
 
 // One story per project: the Services Administrator registers, then invites people. serve.sh
 // gives each project a Premier and a Unified agreement whose Services Administrator is
@@ -21,7 +12,7 @@ const sa = (t: TestInfo) => `sa-${projectTag(t)}@contoso.com`;
 /** Signs in and waits until the session is there (with JavaScript the form posts in place). */
 async function signInAs(page: Page, email: string) {
   await signIn(page, email, E2E_PASSWORD);
-  await expect(header(page).getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(accountMenu(page)).toBeVisible();
 }
 
 async function openWorkspace(page: Page, type: 'Premier' | 'Unified') {
@@ -36,6 +27,8 @@ async function register(page: Page, link: string, name: string) {
   await page.goto(link);
   await expect(page.getByRole('heading', { name: 'Your invitation' })).toBeVisible();
   await expect(page.getByText('cannot be forwarded')).toBeVisible();
+  // Someone who has an account signs in from here instead of registering.
+  await expect(page.getByRole('link', { name: 'I already have an account — sign in' })).toBeVisible();
   await expectAccessible(page);
   await page.getByLabel('Display name').fill(name);
   await page.getByLabel('Choose a password').fill(E2E_PASSWORD);
@@ -47,7 +40,7 @@ async function register(page: Page, link: string, name: string) {
 }
 
 async function invite(page: Page, addresses: string) {
-  await page.getByRole('link', { name: 'Manage Users' }).click();
+  await nav(page).getByRole('link', { name: 'Manage Users' }).click();
   await expect(page.getByRole('heading', { name: 'Manage Users' })).toBeVisible();
   await page.getByLabel('Email addresses').fill(addresses);
   await page.getByRole('button', { name: 'Invite', exact: true }).click();
@@ -71,11 +64,11 @@ test('the Services Administrator registers from the invitation mail, switches wo
 
   // Two workspaces: the switcher opens the other, and it is the one that opens after sign-in.
   await openWorkspace(page, 'Unified');
-  await header(page).getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await signIn(page, sa(testInfo), E2E_PASSWORD);
   await expect(page.getByText('Contoso · Unified agreement')).toBeVisible();
 
-  await page.getByRole('link', { name: 'Manage Users' }).click();
+  await nav(page).getByRole('link', { name: 'Manage Users' }).click();
   await expect(page.getByRole('heading', { name: 'Manage Users' })).toBeVisible();
   await expect(row(page, sa(testInfo))).toContainText('Registered');
   await expect(row(page, sa(testInfo))).toContainText('Services Administrator');
@@ -158,7 +151,7 @@ test('inviting from a comma-delimited file: the dry run first, then one click se
   const tag = projectTag(testInfo);
   await signInAs(page, sa(testInfo));
   await openWorkspace(page, 'Premier');
-  await page.getByRole('link', { name: 'Manage Users' }).click();
+  await nav(page).getByRole('link', { name: 'Manage Users' }).click();
 
   // A file with nothing to invite is refused at the field.
   await page.getByLabel('Comma-delimited file').setInputFiles({
@@ -184,7 +177,7 @@ test('inviting from a comma-delimited file: the dry run first, then one click se
   });
   await page.getByRole('button', { name: 'Check the file (dry run)' }).click();
   await expect(page.getByRole('heading', { name: 'Invite from a file' }).first()).toBeVisible();
-  await expect(page.getByText('Dry run: 2 of 4 lines will be invited. Nothing has been sent yet.')).toBeVisible();
+  await expect(page.getByText('Dry run: 2 of 4 lines can be invited; 2 cannot (listed below). Nothing has been sent yet.')).toBeVisible();
   const problems = page.getByRole('table', { name: 'Lines that will not be invited' });
   await expect(problems).toContainText('Invalid address');
   await expect(problems).toContainText('Duplicate of line 2');

@@ -1,10 +1,10 @@
 import { expect, test } from './fixtures';
-import { E2E_PASSWORD, expectAccessible, header, ownAccount, signIn } from './helpers';
+import { E2E_PASSWORD, expectAccessible, expectSignedInAs, openProfile, ownAccount, signIn, signOut } from './helpers';
 
 test('Edit Profile saves every field and they survive a reload', async ({ page }, testInfo) => {
   const account = ownAccount(testInfo, 'profile');
   await signIn(page, account.email, E2E_PASSWORD);
-  await header(page).getByRole('link', { name: account.name }).click();
+  await openProfile(page);
   await expect(page.getByRole('heading', { name: 'Edit Profile' })).toBeVisible();
   await expect(page.getByText(account.email)).toBeVisible();
   await expectAccessible(page);
@@ -17,7 +17,7 @@ test('Edit Profile saves every field and they survive a reload', async ({ page }
   await page.getByLabel('Notification email').fill('notices@example.org');
   await page.getByRole('button', { name: 'Save profile' }).click();
   await expect(page.getByRole('status')).toContainText('Your profile has been saved.');
-  await expect(header(page).getByRole('link', { name: newName })).toBeVisible();
+  await expectSignedInAs(page, newName);
 
   await page.reload();
   await expect(page.getByLabel('Display name')).toHaveValue(newName);
@@ -39,7 +39,7 @@ test('changing the password takes effect at the next sign-in', async ({ page }, 
   const account = ownAccount(testInfo, 'password');
   const newPassword = 'a brand new passphrase';
   await signIn(page, account.email, E2E_PASSWORD);
-  await header(page).getByRole('link', { name: account.name }).click();
+  await openProfile(page);
   await page.getByLabel('Current password').fill('not my password');
   await page.getByLabel('New password').fill(newPassword);
   await page.getByRole('button', { name: 'Change password' }).click();
@@ -49,8 +49,8 @@ test('changing the password takes effect at the next sign-in', async ({ page }, 
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toContainText('Your password has been changed.');
   await expectAccessible(page);
-  await header(page).getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await signIn(page, account.email, newPassword);
-  await expect(header(page).getByRole('link', { name: account.name })).toBeVisible();
+  await expectSignedInAs(page, account.name);
 });

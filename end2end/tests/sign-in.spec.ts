@@ -1,13 +1,5 @@
 import { expect, test } from './fixtures';
-import {
-  DEMO_PASSWORD,
-  E2E_PASSWORD,
-  enterIdentifier,
-  expectAccessible,
-  header,
-  ownAccount,
-  signIn,
-} from './helpers';
+import { accountMenu, DEMO_PASSWORD, E2E_PASSWORD, enterIdentifier, expectAccessible, expectSignedInAs, header, ownAccount, signIn, signOut } from './helpers';
 
 test('a work account signs in and lands on its main page', async ({ page }) => {
   await page.goto('/sign-in');
@@ -20,7 +12,7 @@ test('a work account signs in and lands on its main page', async ({ page }) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   // Alex is a member of Contoso's Default Workspace (demo data): the main page opens it.
   await expect(page.getByRole('heading', { name: 'Default Workspace' })).toBeVisible();
-  await expect(header(page).getByRole('link', { name: 'Alex Wilber' })).toBeVisible();
+  await expectSignedInAs(page, 'Alex Wilber');
   await expect(header(page)).toContainText('Services Hub');
   await expectAccessible(page);
 });
@@ -30,25 +22,29 @@ test('an address with both kinds asks which account, and the work choice signs i
   await enterIdentifier(page, 'megan@contoso.com');
   await expect(page.getByText('more than one account')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Personal account' })).toBeVisible();
+  // Each kind says what it is, and there is a way back.
+  await expect(page.getByText('Created for you by your organization')).toBeVisible();
+  await expect(page.getByText('Created by you for your own use')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Use another account' })).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Work or school account' }).click();
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(header(page).getByRole('link', { name: 'Megan Bowen' })).toBeVisible();
+  await expectSignedInAs(page, 'Megan Bowen');
   await page.goto('/profile');
   await expect(page.getByText('Work or school account')).toBeVisible();
 });
 
 test('the personal choice signs in as the personal account', async ({ page }) => {
   await signIn(page, 'megan@contoso.com', DEMO_PASSWORD, 'Personal account');
-  await expect(header(page).getByRole('link', { name: 'Megan Personal' })).toBeVisible();
+  await expectSignedInAs(page, 'Megan Personal');
   await page.goto('/profile');
   await expect(page.getByText('Personal account', { exact: true })).toBeVisible();
 });
 
 test('a phone number signs in too', async ({ page }) => {
   await signIn(page, '+1 425 555 0100', DEMO_PASSWORD);
-  await expect(header(page).getByRole('link', { name: 'Pat Personal' })).toBeVisible();
+  await expectSignedInAs(page, 'Pat Personal');
 });
 
 test('a wrong password gets one clear message and no session', async ({ page }, testInfo) => {
@@ -83,14 +79,15 @@ test('a private page sends a signed-out visitor to sign in and back', async ({ p
 test('sign out ends the session', async ({ page }, testInfo) => {
   const account = ownAccount(testInfo, 'signout');
   await signIn(page, account.email, E2E_PASSWORD);
-  await expect(header(page).getByRole('link', { name: account.name })).toBeVisible();
+  await expectSignedInAs(page, account.name);
   // The home page's code arrives after the header shows the name: until then the sign-in page
   // is still on screen, and its heading would answer the check below before signing out.
   await expect(page).not.toHaveURL(/\/sign-in/);
-  await header(page).getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await expect(page).toHaveURL(/\/sign-in/);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByText('You have signed out. Sign in again to continue.')).toBeVisible();
   await page.goto('/profile');
   await expect(page).toHaveURL(/\/sign-in/);
-  await expect(header(page).getByRole('link', { name: account.name })).toHaveCount(0);
+  await expect(accountMenu(page)).toHaveCount(0);
 });

@@ -3,15 +3,20 @@
 
 use crate::{
     accounts::pages::RequireUser,
-    activity::{chart::MonthsChart, customer_activity, Activity, RecordDelivery, ALL},
+    activity::{
+        chart::MonthsChart, customer_activity, Activity, MonthCount, RecordDelivery,
+        WorkspaceOption, ALL,
+    },
+    audit::{action_label, machine_time},
     components::{
-        banner_message, field_messages, format_date_time, ErrorBanner, ErrorNotice, SelectField,
-        TextField,
+        banner_message, count, field_messages, format_date_time, format_iso_date, format_month,
+        plural, EmptyState, ErrorBanner, ErrorNotice, SelectField, TableBox, TextField,
     },
     error::AppError,
 };
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
+use std::collections::HashMap;
 
 fn hours(value: f64) -> String {
     if value.fract() == 0.0 {
@@ -23,17 +28,19 @@ fn hours(value: f64) -> String {
 
 /// What the case figures count: the cases opened in the range's whole months (the aggregates
 /// are kept per month), by their current status and severity.
-fn case_period(total: i64, months: &[crate::activity::MonthCount]) -> String {
+fn case_period(total: i64, months: &[MonthCount]) -> String {
+    let cases = count(total, "case", "cases");
     match (months.first(), months.last()) {
         (Some(first), Some(last)) if first.month != last.month => format!(
-            "{total} cases opened from {} to {} (whole months), by their current status and severity.",
-            first.month, last.month
+            "{cases} opened from {} to {} (whole months), by their current status and severity.",
+            format_month(&first.month),
+            format_month(&last.month)
         ),
         (Some(only), _) => format!(
-            "{total} cases opened in {} (the whole month), by their current status and severity.",
-            only.month
+            "{cases} opened in {} (the whole month), by their current status and severity.",
+            format_month(&only.month)
         ),
-        _ => format!("{total} cases."),
+        _ => format!("{cases}."),
     }
 }
 
@@ -104,9 +111,39 @@ fn RangeError(error: AppError, workspace: String, from: String, to: String) -> i
     }
 }
 
+/// Each workspace as the page names it: "Default Workspace (Contoso, Premier)", so that with
+/// "All Workspaces" every line says whose it is (each agreement has its own Default Workspace).
+struct Names(HashMap<i64, String>);
+
+impl Names {
+    fn new(workspaces: &[WorkspaceOption]) -> Self {
+        Self(
+            workspaces
+                .iter()
+                .map(|w| {
+                    let label = format!(
+                        "{} ({}, {})",
+                        w.name,
+                        w.organization,
+                        w.agreement_type.label()
+                    );
+                    (w.id, label)
+                })
+                .collect(),
+        )
+    }
+
+    /// The workspace's label, or its bare name if the choice list does not hold it.
+    fn of(&self, id: i64, name: &str) -> String {
+        self.0.get(&id).cloned().unwrap_or_else(|| name.to_owned())
+    }
+}
+
 #[component]
 fn ActivityView(data: Activity, record: ServerAction<RecordDelivery>) -> impl IntoView {
     let no_error = || Signal::derive(|| None::<String>);
+    let names = Names::new(&data.workspaces);
+    let aggregated = data.selected == ALL;
     let mut options: Vec<(String, String)> = Vec::new();
     if data.can_aggregate {
         options.push((ALL.to_owned(), "All Workspaces".to_owned()));
@@ -114,28 +151,32 @@ fn ActivityView(data: Activity, record: ServerAction<RecordDelivery>) -> impl In
     options.extend(
         data.workspaces
             .iter()
-            .map(|w| (w.id.to_string(), format!("{} ({})", w.name, w.organization))),
+            .map(|w| (w.id.to_string(), names.of(w.id, &w.name))),
     );
     let export = format!(
         "/activity/export.csv?{}",
         query_string(&data.selected, &data.from, &data.to)
     );
-    let name = data.selected_name.clone();
-    let back = data.selected.parse::<i64>().ok().map(|id| {
-        view! {
-            <p class="breadcrumb">
-                <A href=format!("/workspaces/{id}")>{name}</A>
-            </p>
-        }
-    });
-    let chart_title = format!("Cases opened and closed per month, {}", data.selected_name);
-    let record = data
-        .selected
-        .parse::<i64>()
-        .ok()
+    let selected_id = data.selected.parse::<i64>().ok();
+    let shown = match selected_id {
+        Some(id) if !aggregated => names.of(id, &data.selected_name),
+        _ => data.selected_name.clone(),
+    };
+    let chart_title = format!("Cases opened and closed per month, {shown}");
+    let record = selected_id
         .filter(|_| data.can_record)
         .map(|id| view! { <RecordDeliveryForm workspace_id=id action=record /> });
     let total = data.total_cases();
+    let agreements = plural(
+        i64::try_from(data.agreements.len()).unwrap_or(0),
+        "Agreement",
+        "Agreements",
+    );
+    let these = if aggregated {
+        "these workspaces"
+    } else {
+        "this workspace"
+    };
     let query = use_query_map();
     let done = move || {
         query
@@ -150,11 +191,116 @@ fn ActivityView(data: Activity, record: ServerAction<RecordDelivery>) -> impl In
                 }
             })
     };
+    let benefits = if data.benefits.is_empty() {
+        view! { <EmptyState text=format!("No benefits are assigned to {these}.") /> }.into_any()
+    } else {
+        let rows = data
+            .benefits
+            .into_iter()
+            .map(|b| {
+                let over = b.remaining < 0.0;
+                view! {
+                    <tr class:over=over>
+                        <td>{names.of(b.workspace_id, &b.workspace)}</td>
+                        <td>{b.kind.with_name(&b.name)}</td>
+                        <td class="num">{hours(b.allotted)}</td>
+                        <td class="num">{hours(b.used)}</td>
+                        <td class="num">
+                            {hours(b.remaining)}
+                            {over.then(|| view! { <strong>" (over the allotment)"</strong> })}
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <TableBox label="Benefits">
+                <table class="data" aria-labelledby="benefits-heading">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Workspace"</th>
+                            <th scope="col">"Benefit"</th>
+                            <th scope="col" class="num">"Allotted"</th>
+                            <th scope="col" class="num">"Used"</th>
+                            <th scope="col" class="num">"Remaining"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </TableBox>
+        }
+        .into_any()
+    };
+    let deliveries = if data.deliveries.is_empty() {
+        view! { <EmptyState text="No proactive services were delivered in this period." /> }
+            .into_any()
+    } else {
+        let rows = data
+            .deliveries
+            .into_iter()
+            .map(|d| {
+                view! {
+                    <tr>
+                        <td>{format_iso_date(&d.delivered_on)}</td>
+                        <td>{names.of(d.workspace_id, &d.workspace)}</td>
+                        <td>{d.name}</td>
+                        <td class="num">{d.credits}</td>
+                        <td class="num">{hours(d.minutes as f64 / 60.0)}</td>
+                        <td>{d.recorded_by}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <TableBox label="Proactive services delivered">
+                <table class="data" aria-labelledby="deliveries-heading">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Delivered on"</th>
+                            <th scope="col">"Workspace"</th>
+                            <th scope="col">"Service"</th>
+                            <th scope="col" class="num">"Credits"</th>
+                            <th scope="col" class="num">"Hours"</th>
+                            <th scope="col">"Recorded by"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </TableBox>
+        }
+        .into_any()
+    };
+    let feed = if data.feed.is_empty() {
+        view! {
+            <EmptyState text=format!("There is no recent activity you can see in {these}.") />
+        }
+        .into_any()
+    } else {
+        let entries = data
+            .feed
+            .into_iter()
+            .map(|f| {
+                view! {
+                    <li>
+                        <time datetime=machine_time(f.at)>{format_date_time(f.at)}</time>
+                        " — "
+                        <strong title=f.action.clone()>{action_label(&f.action)}</strong>
+                        {(!f.detail.is_empty()).then(|| format!(": {}", f.detail))}
+                        <span class="hint">
+                            {format!(" — by {}, in {}", f.who, names.of(f.workspace_id, &f.workspace))}
+                        </span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ol class="feed">{entries}</ol> }.into_any()
+    };
     view! {
-        {back}
         <h1>"Customer Activity"</h1>
         {done}
-        <p class="lead">{format!("{}, {} to {}", data.selected_name, data.from, data.to)}</p>
+        <p class="lead">
+            {format!("{shown}, {} to {}", format_iso_date(&data.from), format_iso_date(&data.to))}
+        </p>
         <form method="get" action="/activity" class="search" aria-label="Filter">
             <SelectField
                 label="Workspace"
@@ -169,141 +315,71 @@ fn ActivityView(data: Activity, record: ServerAction<RecordDelivery>) -> impl In
         </form>
         <p><a href=export rel="external" download="customer-activity.csv">"Export to CSV"</a></p>
 
-        <h2 id="agreement-heading">"Agreement"</h2>
-        <table class="data" aria-labelledby="agreement-heading">
-            <thead>
-                <tr>
-                    <th scope="col">"Organization"</th>
-                    <th scope="col">"Type"</th>
-                    <th scope="col">"Term"</th>
-                    <th scope="col">"Status"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {data.agreements.into_iter().map(|a| view! {
+        <h2 id="agreement-heading">{agreements}</h2>
+        <TableBox label=agreements>
+            <table class="data" aria-labelledby="agreement-heading">
+                <thead>
                     <tr>
-                        <td>{a.organization}</td>
-                        <td>{a.agreement_type.label()}</td>
-                        <td>{format!("{} to {}", a.starts_on, a.ends_on)}</td>
-                        <td>{a.status.label()}</td>
+                        <th scope="col">"Organization"</th>
+                        <th scope="col">"Type"</th>
+                        <th scope="col">"Term"</th>
+                        <th scope="col">"Status"</th>
                     </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+                </thead>
+                <tbody>
+                    {data.agreements.into_iter().map(|a| view! {
+                        <tr>
+                            <td>{a.organization}</td>
+                            <td>{a.agreement_type.label()}</td>
+                            <td>{format!("{} to {}", format_iso_date(&a.starts_on), format_iso_date(&a.ends_on))}</td>
+                            <td>{a.status.label()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </TableBox>
 
         <h2 id="benefits-heading">"Benefits"</h2>
-        {if data.benefits.is_empty() {
-            view! { <p>"No benefits are assigned to this workspace."</p> }.into_any()
-        } else {
-            view! {
-                <table class="data" aria-labelledby="benefits-heading">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Workspace"</th>
-                            <th scope="col">"Benefit"</th>
-                            <th scope="col">"Allotted"</th>
-                            <th scope="col">"Used"</th>
-                            <th scope="col">"Remaining"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {data.benefits.into_iter().map(|b| {
-                            let over = b.remaining < 0.0;
-                            view! {
-                                <tr class:over=over>
-                                    <td>{b.workspace}</td>
-                                    <td>{format!("{} ({})", b.name, b.kind.label())}</td>
-                                    <td>{hours(b.allotted)}</td>
-                                    <td>{hours(b.used)}</td>
-                                    <td>
-                                        {hours(b.remaining)}
-                                        {over.then(|| view! { <strong>" (over the allotment)"</strong> })}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }.into_any()
-        }}
+        {benefits}
 
         <h2>"Support cases"</h2>
         <p>{case_period(total, &data.months)}</p>
         <div class="columns">
-            <table class="data">
-                <caption>"Cases by status"</caption>
-                <thead><tr><th scope="col">"Status"</th><th scope="col">"Cases"</th></tr></thead>
-                <tbody>
-                    {data.by_status.into_iter().map(|c| view! {
-                        <tr><th scope="row">{c.status.label()}</th><td>{c.n}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-            <table class="data">
-                <caption>"Cases by severity"</caption>
-                <thead><tr><th scope="col">"Severity"</th><th scope="col">"Cases"</th></tr></thead>
-                <tbody>
-                    {data.by_severity.into_iter().map(|c| view! {
-                        <tr><th scope="row">{c.severity.label()}</th><td>{c.n}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <TableBox label="Cases by status">
+                <table class="data">
+                    <caption>"Cases by status"</caption>
+                    <thead><tr><th scope="col">"Status"</th><th scope="col" class="num">"Cases"</th></tr></thead>
+                    <tbody>
+                        {data.by_status.into_iter().map(|c| view! {
+                            <tr><th scope="row">{c.status.label()}</th><td class="num">{c.n}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </TableBox>
+            <TableBox label="Cases by severity">
+                <table class="data">
+                    <caption>"Cases by severity"</caption>
+                    <thead><tr><th scope="col">"Severity"</th><th scope="col" class="num">"Cases"</th></tr></thead>
+                    <tbody>
+                        {data.by_severity.into_iter().map(|c| view! {
+                            <tr><th scope="row">{c.severity.label()}</th><td class="num">{c.n}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </TableBox>
         </div>
         <h3>"Cases opened and closed per month"</h3>
         <MonthsChart months=data.months title=chart_title />
 
         <h2 id="deliveries-heading">"Proactive services delivered"</h2>
-        {if data.deliveries.is_empty() {
-            view! { <p>"None in this period."</p> }.into_any()
-        } else {
-            view! {
-                <table class="data" aria-labelledby="deliveries-heading">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Delivered on"</th>
-                            <th scope="col">"Workspace"</th>
-                            <th scope="col">"Service"</th>
-                            <th scope="col">"Credits"</th>
-                            <th scope="col">"Hours"</th>
-                            <th scope="col">"Recorded by"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {data.deliveries.into_iter().map(|d| view! {
-                            <tr>
-                                <td>{d.delivered_on}</td>
-                                <td>{d.workspace}</td>
-                                <td>{d.name}</td>
-                                <td>{d.credits}</td>
-                                <td>{hours(d.minutes as f64 / 60.0)}</td>
-                                <td>{d.recorded_by}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }.into_any()
-        }}
+        {deliveries}
         {record}
 
         <h2>"Users joined"</h2>
-        <p>{format!("{} users joined in this period.", data.users_joined)}</p>
+        <p>{format!("{} joined in this period.", count(data.users_joined, "user", "users"))}</p>
 
         <h2>"Recent activity"</h2>
-        {if data.feed.is_empty() {
-            view! { <p>"Nothing yet."</p> }.into_any()
-        } else {
-            view! {
-                <ol class="feed">
-                    {data.feed.into_iter().map(|f| view! {
-                        <li>
-                            <time>{format_date_time(f.at)}</time>
-                            " — " {f.workspace} ": " {f.who} " — " {f.detail}
-                            <span class="hint">{format!(" ({})", f.action)}</span>
-                        </li>
-                    }).collect_view()}
-                </ol>
-            }.into_any()
-        }}
+        {feed}
     }
 }
 

@@ -43,6 +43,7 @@ pub async fn requested(db: &Db, caller: &Caller, workspace: &str) -> Result<Requ
             id: w.id,
             name: w.name.clone(),
             organization: w.organization.clone(),
+            agreement_type: w.agreement_type,
         })
         .collect();
     let requested = workspace.trim();

@@ -3,12 +3,13 @@
 
 use crate::{
     accounts::pages::RequireUser,
-    audit::{audit_log, AuditPage, AuditRow},
-    components::workspace_id_param,
-    components::{format_date_time, ErrorNotice},
+    audit::{action_label, audit_log, machine_time, object_label, AuditPage, AuditRow},
+    components::{
+        count, format_date_time, workspace_id_param, Breadcrumbs, EmptyState, ErrorNotice, TableBox,
+    },
 };
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
@@ -50,38 +51,41 @@ fn AuditView(data: AuditPage) -> impl IntoView {
     let ws = data.workspace_id;
     let last_page = ((data.total + data.page_size - 1) / data.page_size).max(1);
     let page = data.page;
+    let trail = vec![(data.workspace_name.clone(), format!("/workspaces/{ws}"))];
     view! {
-        <p class="breadcrumb">
-            <A href=format!("/workspaces/{ws}")>{data.workspace_name.clone()}</A>
-        </p>
+        <Breadcrumbs trail here="Audit log" />
         <h1 id="audit-heading">"Audit log"</h1>
         <p class="hint">
-            {format!(
-                "{} entries, newest first. Times are in UTC.",
-                data.total
-            )}
+            {format!("{}, newest first. Times are in UTC.", count(data.total, "entry", "entries"))}
         </p>
         {if data.rows.is_empty() {
-            view! { <p>"Nothing has been recorded for this workspace yet."</p> }.into_any()
+            view! { <EmptyState text="Nothing has been recorded for this workspace yet." /> }
+                .into_any()
         } else {
             view! {
-                <table class="data audit" aria-labelledby="audit-heading">
-                    <thead>
-                        <tr>
-                            <th scope="col">"When (UTC)"</th>
-                            <th scope="col">"Who"</th>
-                            <th scope="col">"Action"</th>
-                            <th scope="col">"Object"</th>
-                            <th scope="col">"Detail"</th>
-                            <th scope="col">"From"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {data.rows.into_iter().map(|row| view! { <AuditRowView row /> }).collect_view()}
-                    </tbody>
-                </table>
+                <TableBox label="Audit log entries">
+                    <table class="data audit" aria-labelledby="audit-heading">
+                        <thead>
+                            <tr>
+                                <th scope="col">"When (UTC)"</th>
+                                <th scope="col">"Who"</th>
+                                <th scope="col">"Action"</th>
+                                <th scope="col">"Object"</th>
+                                <th scope="col">"Detail"</th>
+                                <th scope="col">"From"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {data
+                                .rows
+                                .into_iter()
+                                .map(|row| view! { <AuditRowView row /> })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </TableBox>
             }
-                .into_any()
+            .into_any()
         }}
         <nav aria-label="Pages" class="pager">
             {(page > 1)
@@ -93,24 +97,22 @@ fn AuditView(data: AuditPage) -> impl IntoView {
     }
 }
 
+/// One entry: the action in words, its code (what the log stores, and what an export or a
+/// support request quotes) small beneath it.
 #[component]
 fn AuditRowView(row: AuditRow) -> impl IntoView {
-    let object = match row.object_id {
-        Some(id) => format!("{} #{id}", row.object_type),
-        None => row.object_type.clone(),
-    };
-    let when = format_date_time(row.at);
-    let machine = format!("{}Z", when.trim_end_matches(" UTC").replace(' ', "T"));
     view! {
         <tr>
             <td>
-                <time datetime=machine>{when}</time>
+                <time datetime=machine_time(row.at)>{format_date_time(row.at)}</time>
             </td>
             <td>{row.who}</td>
             <td>
-                <code>{row.action}</code>
+                {action_label(&row.action)}
+                <br />
+                <code class="hint">{row.action}</code>
             </td>
-            <td>{object}</td>
+            <td>{object_label(&row.object_type, row.object_id)}</td>
             <td>{row.detail}</td>
             <td>{row.ip}</td>
         </tr>

@@ -4,13 +4,16 @@
 use crate::{
     accounts::pages::RequireUser,
     components::workspace_id_param,
-    components::{banner_message, field_messages, ErrorBanner, ErrorNotice, TextField},
+    components::{
+        banner_message, field_messages, Breadcrumbs, Confirm, EmptyState, ErrorBanner, ErrorNotice,
+        TextField,
+    },
     groups::{
         list_groups, AddGroupMember, CreateGroup, DeleteGroup, Group, GroupList, RemoveGroupMember,
     },
 };
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -87,9 +90,10 @@ fn GroupsView(data: GroupList, actions: Actions) -> impl IntoView {
     let create_error = Signal::derive(move || actions.create.value().get().and_then(Result::err));
     let create_field = field_messages(create_error);
     view! {
-        <p class="breadcrumb">
-            <A href=format!("/workspaces/{ws}")>{data.workspace_name.clone()}</A>
-        </p>
+        <Breadcrumbs
+            trail=vec![(data.workspace_name.clone(), format!("/workspaces/{ws}"))]
+            here="Groups"
+        />
         <h1>"Groups"</h1>
         <p class="hint">
             "A support case shared with a group is seen by everyone in the group. Groups hold members of this workspace only."
@@ -108,7 +112,8 @@ fn GroupsView(data: GroupList, actions: Actions) -> impl IntoView {
         </section>
         <ErrorBanner message=Signal::derive(move || actions.group_error()) />
         {if data.groups.is_empty() {
-            view! { <p>"This workspace has no groups yet."</p> }.into_any()
+            view! { <EmptyState text="This workspace has no groups yet. Create one above, then add members to it." /> }
+                .into_any()
         } else {
             data.groups
                 .into_iter()
@@ -133,7 +138,7 @@ fn GroupView(ws: i64, group: Group, actions: Actions) -> impl IntoView {
     let heading = format!("group-{gid}-heading");
     let name = group.name;
     let members = if group.members.is_empty() {
-        view! { <p>"Nobody is in this group yet."</p> }.into_any()
+        view! { <EmptyState text="Nobody is in this group yet." /> }.into_any()
     } else {
         let items = group
             .members
@@ -160,6 +165,7 @@ fn GroupView(ws: i64, group: Group, actions: Actions) -> impl IntoView {
     };
     // ActionForm's children are a closure that moves what it names: each gets its own copy.
     let (add_label, delete_label) = (format!(" {name}"), format!(" {name}"));
+    let (what, question) = (name.clone(), format!("Delete the group {name}?"));
     let labelled_by = heading.clone();
     view! {
         <section aria-labelledby=labelled_by class="card">
@@ -180,13 +186,35 @@ fn GroupView(ws: i64, group: Group, actions: Actions) -> impl IntoView {
                     <span class="visually-hidden">{add_label}</span>
                 </button>
             </ActionForm>
-            <ActionForm action=actions.delete attr:class="inline">
-                {group_fields(ws, gid)}
-                <button type="submit" class="small danger">
-                    "Delete the group"
-                    <span class="visually-hidden">{delete_label}</span>
-                </button>
-            </ActionForm>
+            <div class="page-actions">
+                <Confirm
+                    key=format!("delete-group-{gid}")
+                    ask="Delete the group"
+                    what
+                    question
+                    consequence="Its members stay in the workspace; the support cases shared with the group are no longer shared with them through it."
+                >
+                    {delete_form(ws, gid, delete_label.clone(), actions.delete)}
+                </Confirm>
+            </div>
         </section>
+    }
+}
+
+/// The form that really deletes a group, inside its question.
+fn delete_form(
+    ws: i64,
+    gid: i64,
+    label: String,
+    action: ServerAction<DeleteGroup>,
+) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="inline">
+            {group_fields(ws, gid)}
+            <button type="submit" class="danger">
+                "Delete the group"
+                <span class="visually-hidden">{label}</span>
+            </button>
+        </ActionForm>
     }
 }

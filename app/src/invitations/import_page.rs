@@ -3,7 +3,7 @@
 use crate::{
     accounts::pages::RequireUser,
     components::workspace_id_param,
-    components::{ErrorBanner, ErrorNotice},
+    components::{count, Breadcrumbs, ErrorBanner, ErrorNotice, TableBox},
     invitations::{check_bulk_file, BulkReport, SendBulkInvitations},
 };
 use leptos::prelude::*;
@@ -28,10 +28,10 @@ pub fn BulkImportPage() -> impl IntoView {
     view! {
         <RequireUser>
             <main class="page" id="main">
-                <p class="breadcrumb">
-                    <A href=move || format!("/workspaces/{}/users", id())>"Manage Users"</A>
-                    " · Invite from a file"
-                </p>
+                <Breadcrumbs
+                    trail=vec![("Manage Users".to_owned(), format!("/workspaces/{}/users", id()))]
+                    here="Invite from a file"
+                />
                 <h1>"Invite from a file"</h1>
                 <Suspense fallback=|| view! { <p>"Checking the file…"</p> }>
                     {move || Suspend::new(async move {
@@ -60,57 +60,59 @@ fn ReportView(
             .map(|e| e.field_message("file").unwrap_or_else(|| e.to_string()))
     });
     let hidden = report.problems.len() < report.lines - report.will_invite;
+    let refused = report.lines - report.will_invite;
+    let will_invite = i64::try_from(report.will_invite).unwrap_or(i64::MAX);
+    let lines = i64::try_from(report.lines).unwrap_or(i64::MAX);
+    // Green only when every line can be invited; otherwise a warning that asks to read the
+    // lines below before sending.
+    let (class, summary) = if refused == 0 {
+        (
+            "banner banner-ok",
+            format!(
+                "Dry run: all {} can be invited. Nothing has been sent yet.",
+                count(lines, "line", "lines")
+            ),
+        )
+    } else {
+        (
+            "banner banner-warn",
+            format!(
+                "Dry run: {will_invite} of {} can be invited; {} cannot (listed below). Nothing has been sent yet.",
+                count(lines, "line", "lines"),
+                refused
+            ),
+        )
+    };
+    let send = if will_invite == 1 {
+        "Send 1 invitation".to_owned()
+    } else {
+        format!("Send {will_invite} invitations")
+    };
     view! {
-        <p role="status" class="banner banner-ok">
-            {format!(
-                "Dry run: {} of {} lines will be invited. Nothing has been sent yet.",
-                report.will_invite,
-                report.lines,
-            )}
-        </p>
+        <p role="status" class=class>{summary}</p>
         <ErrorBanner message=error />
+        <TableBox label="Summary of the file">
         <table class="data">
             <caption>"Summary"</caption>
             <thead>
                 <tr>
                     <th scope="col">"Result"</th>
-                    <th scope="col">"Lines"</th>
+                    <th scope="col" class="num">"Lines"</th>
                 </tr>
             </thead>
             <tbody>
                 {report
                     .counts
                     .iter()
-                    .map(|(label, n)| view! { <tr><td>{label.clone()}</td><td>{*n}</td></tr> })
+                    .map(|(label, n)| view! { <tr><td>{label.clone()}</td><td class="num">{*n}</td></tr> })
                     .collect_view()}
             </tbody>
         </table>
-        {(report.will_invite > 0)
-            .then(|| {
-                view! {
-                    <ActionForm action=commit attr:class="stack">
-                        <input type="hidden" name="workspace_id" value=ws.to_string() />
-                        <input type="hidden" name="import_id" value=report.import_id.to_string() />
-                        <button type="submit" class="primary" disabled=move || commit.pending().get()>
-                            {format!("Send {} invitations", report.will_invite)}
-                        </button>
-                        {move || {
-                            commit
-                                .pending()
-                                .get()
-                                .then(|| {
-                                    view! {
-                                        <progress aria-label="Sending invitations"></progress>
-                                        <span role="status">"Sending…"</span>
-                                    }
-                                })
-                        }}
-                    </ActionForm>
-                }
-            })}
+        </TableBox>
         {(!report.problems.is_empty())
             .then(|| {
                 view! {
+                    <TableBox label="Lines that will not be invited">
                     <table class="data report">
                         <caption>"Lines that will not be invited"</caption>
                         <thead>
@@ -136,9 +138,34 @@ fn ReportView(
                                 .collect_view()}
                         </tbody>
                     </table>
+                    </TableBox>
                 }
             })}
         {hidden.then(|| view! { <p class="hint">"Only the first 1,000 such lines are listed."</p> })}
+        // "Send" comes after the report it acts on.
+        {(report.will_invite > 0)
+            .then(|| {
+                view! {
+                    <ActionForm action=commit attr:class="stack">
+                        <input type="hidden" name="workspace_id" value=ws.to_string() />
+                        <input type="hidden" name="import_id" value=report.import_id.to_string() />
+                        <button type="submit" class="primary" disabled=move || commit.pending().get()>
+                            {send.clone()}
+                        </button>
+                        {move || {
+                            commit
+                                .pending()
+                                .get()
+                                .then(|| {
+                                    view! {
+                                        <progress aria-label="Sending invitations"></progress>
+                                        <span role="status">"Sending…"</span>
+                                    }
+                                })
+                        }}
+                    </ActionForm>
+                }
+            })}
         <p><A href=format!("/workspaces/{ws}/users")>"Cancel and go back to Manage Users"</A></p>
     }
 }

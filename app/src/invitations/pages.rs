@@ -20,11 +20,16 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     let preview = Resource::new(token, invitation_preview);
     view! {
         <main class="auth-card" id="main">
-            <h1>"Your invitation"</h1>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match preview.await {
-                        Ok(p) => view! { <PreviewView preview=p token=token() /> }.into_any(),
+                        Ok(p) => {
+                            view! {
+                                <h1>"Your invitation"</h1>
+                                <PreviewView preview=p token=token() />
+                            }
+                                .into_any()
+                        }
                         Err(crate::error::AppError::NotFound) => {
                             view! {
                                 <ErrorNotice error=crate::error::AppError::NotFound />
@@ -93,7 +98,20 @@ fn PreviewView(preview: InvitationDetails, token: String) -> impl IntoView {
                     .into_any()
             }
             (None, None) => {
-                view! { <RegisterForm token email=preview.email.clone() kind=preview.new_account_kind.label() /> }
+                // Someone who already has an account (with this address, or who wants to check)
+                // signs in and comes straight back here.
+                let next = format!("/invitations/accept?token={}", encode(&token));
+                let href = format!(
+                    "/sign-in?identifier={}&next={}",
+                    encode(&preview.email),
+                    encode(&next)
+                );
+                view! {
+                    <RegisterForm token email=preview.email.clone() kind=preview.new_account_kind.label() />
+                    <p class="section">
+                        <a href=href>"I already have an account — sign in"</a>
+                    </p>
+                }
                     .into_any()
             }
         },

@@ -8,7 +8,7 @@ mod table;
 use crate::{
     accounts::pages::RequireUser,
     components::workspace_id_param,
-    components::{ErrorBanner, ErrorNotice},
+    components::{Breadcrumbs, Confirm, ErrorBanner, ErrorNotice},
     invitations::{InviteUsers, ResendInvitation, RevokeInvitation},
     members::{
         list_users, RemoveMember, SetSupportContact, SetViewAllCases, SetWorkspaceAdmin, UserPage,
@@ -16,7 +16,7 @@ use crate::{
     workspaces::SetPersonalPolicy,
 };
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use invite::{InviteForm, UploadForm};
 use table::{SearchForm, UsersTable};
@@ -123,6 +123,7 @@ fn UsersView(data: UserPage, actions: Actions, done: Option<String>) -> impl Int
         _ => "Your change was saved.",
     });
     let name = data.workspace_name.clone();
+    let workspace = name.clone();
     let agreement = data.agreement_type.label();
     let (allow, in_use, limit) = (
         data.allow_personal,
@@ -131,10 +132,7 @@ fn UsersView(data: UserPage, actions: Actions, done: Option<String>) -> impl Int
     );
     let for_search = data.clone();
     view! {
-        <p class="breadcrumb">
-            <A href=format!("/workspaces/{ws}")>{name}</A>
-            " · Contract"
-        </p>
+        <Breadcrumbs trail=vec![(name, format!("/workspaces/{ws}"))] here="Manage Users" />
         <h1>"Manage Users"</h1>
         {notice.map(|n| view! { <div class="banner banner-ok" role="status">{n}</div> })}
         <ErrorBanner message=Signal::derive(move || actions.row_error()) />
@@ -143,7 +141,7 @@ fn UsersView(data: UserPage, actions: Actions, done: Option<String>) -> impl Int
         </p>
         <InviteForm ws actions />
         <UploadForm ws />
-        <PolicyForm ws allow agreement actions />
+        <PolicyForm ws allow agreement workspace actions />
         <h2 id="users-heading">"Members and invitations"</h2>
         <SearchForm data=for_search />
         <UsersTable data actions />
@@ -151,7 +149,13 @@ fn UsersView(data: UserPage, actions: Actions, done: Option<String>) -> impl Int
 }
 
 #[component]
-fn PolicyForm(ws: i64, allow: bool, agreement: &'static str, actions: Actions) -> impl IntoView {
+fn PolicyForm(
+    ws: i64,
+    allow: bool,
+    agreement: &'static str,
+    workspace: String,
+    actions: Actions,
+) -> impl IntoView {
     let (state, button, value) = if allow {
         (
             "Personal accounts are allowed in this workspace.",
@@ -174,11 +178,39 @@ fn PolicyForm(ws: i64, allow: bool, agreement: &'static str, actions: Actions) -
                     "({agreement} agreement: Premier workspaces accept work or school and personal accounts; Unified workspaces accept only work or school accounts unless you allow personal ones.)"
                 )}
             </p>
-            <ActionForm action=actions.policy attr:class="inline">
-                <input type="hidden" name="workspace_id" value=ws.to_string() />
-                <input type="hidden" name="allow" value=value />
-                <button type="submit">{button}</button>
-            </ActionForm>
+            {if allow {
+                // Refusing shuts people out: it asks first. Allowing does not.
+                view! {
+                    <Confirm
+                        key="refuse-personal"
+                        ask=button
+                        what=String::new()
+                        question=format!("Refuse personal accounts in {workspace}?")
+                        consequence="Members who signed in with a personal account can no longer open this workspace, and open invitations can only be accepted with a work or school account."
+                    >
+                        <PolicyButton ws value button actions />
+                    </Confirm>
+                }
+                    .into_any()
+            } else {
+                view! { <PolicyButton ws value button actions /> }.into_any()
+            }}
         </section>
+    }
+}
+
+#[component]
+fn PolicyButton(
+    ws: i64,
+    value: &'static str,
+    button: &'static str,
+    actions: Actions,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=actions.policy attr:class="inline">
+            <input type="hidden" name="workspace_id" value=ws.to_string() />
+            <input type="hidden" name="allow" value=value />
+            <button type="submit" class=if value == "no" { "danger" } else { "" }>{button}</button>
+        </ActionForm>
     }
 }

@@ -18,6 +18,8 @@ use crate::{
 use sqlx::Row;
 
 pub struct Query {
+    /// The caller's account: their own row offers no Remove.
+    pub caller: i64,
     pub search: String,
     pub sort: SortKey,
     pub descending: bool,
@@ -32,7 +34,7 @@ const COLUMNS: &str = "r.row_kind, r.row_id, r.name, r.email, r.account_kind, r.
     r.support_contact, r.view_all_cases, \
     CASE WHEN r.state <> 'pending' THEN r.state WHEN r.expires_at <= {now} THEN 'expired' \
       ELSE 'invited' END AS status, \
-    r.invited_on, r.last_sign_in";
+    r.invited_on, r.last_sign_in, r.account_id";
 
 /// The rows matching a search ($2 ≤ key < $3): each arm is one range of one index.
 const HITS: &str = "WITH hits AS ( \
@@ -138,6 +140,7 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
                 status: crate::db::column(r, "status", UserStatus::parse)?,
                 invited_on: r.try_get("invited_on")?,
                 last_sign_in: r.try_get("last_sign_in")?,
+                is_you: r.try_get::<Option<i64>, _>("account_id")? == Some(query.caller),
             })
         })
         .collect::<Result<Vec<_>, _>>()?;

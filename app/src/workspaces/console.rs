@@ -1,9 +1,14 @@
-//! The staff console (`/staff`): the operator creates organizations and agreements and
-//! activates them; an agreement's CSAM or AC activates it, adds workspaces and benefits. Every
-//! form posts without JavaScript and lands back here with `?done=…`.
+//! The staff console (`/staff`): the operator creates organizations and agreements; every staff
+//! member sees the agreements they work on, each a link to its own page
+//! (`/staff/agreements/:id`), where it is activated and gets workspaces and benefits. Every form
+//! posts without JavaScript and lands on a page with `?done=…`.
 
 mod agreement;
 mod create;
+mod forms;
+mod list;
+
+pub use agreement::StaffAgreementPage;
 
 use crate::{
     accounts::pages::RequireUser,
@@ -14,14 +19,18 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use agreement::AgreementCard;
 use create::{AgreementForm, OrganizationForm};
+use list::AgreementTable;
 
-/// Bumped after any change on the page, so the list of agreements is fetched again.
+/// Bumped after any change on the page, so its data is fetched again.
 #[derive(Clone, Copy)]
 struct Changes(RwSignal<u32>);
 
 impl Changes {
+    fn new() -> Self {
+        Changes(RwSignal::new(0))
+    }
+
     fn after_success<T>(self, action: ServerAction<T>)
     where
         T: leptos::server_fn::ServerFn<Output = (), Error = AppError>
@@ -52,15 +61,8 @@ pub fn StaffConsolePage() -> impl IntoView {
     // Created here, outside the sign-in check's suspense, so each is fetched once per render.
     let organization = ServerAction::<CreateOrganizationStaff>::new();
     let agreement = ServerAction::<CreateAgreementStaff>::new();
-    let changes = Changes(RwSignal::new(0));
     let console = Resource::new(
-        move || {
-            (
-                organization.version().get(),
-                agreement.version().get(),
-                changes.0.get(),
-            )
-        },
+        move || (organization.version().get(), agreement.version().get()),
         |_| staff_console(),
     );
     let done = move || query.read().get("done");
@@ -69,12 +71,11 @@ pub fn StaffConsolePage() -> impl IntoView {
             <main class="page" id="main">
                 <h1>"Staff console"</h1>
                 {move || done().map(|d| view! { <DoneNotice done=d /> })}
-                <Transition fallback=|| view! { <p>"Loading your agreements…"</p> }>
+                <Transition fallback=|| view! { <p>"Loading the agreements…"</p> }>
                     {move || Suspend::new(async move {
                         match console.await {
                             Ok(data) => {
-                                view! { <ConsoleView data organization agreement changes /> }
-                                    .into_any()
+                                view! { <ConsoleView data organization agreement /> }.into_any()
                             }
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                         }
@@ -85,6 +86,7 @@ pub fn StaffConsolePage() -> impl IntoView {
     }
 }
 
+/// The notice of the change a form just made (`?done=…` after its redirect).
 #[component]
 fn DoneNotice(done: String) -> impl IntoView {
     let text = match done.as_str() {
@@ -97,7 +99,7 @@ fn DoneNotice(done: String) -> impl IntoView {
         }
         "workspace" => "The workspace was created and its Workspace Administrator invited.",
         "benefit" => "The benefit was added to the workspace.",
-        _ => "Your change was saved.",
+        _ => "The change was saved.",
     };
     view! { <div class="banner banner-ok" role="status">{text}</div> }
 }
@@ -107,56 +109,32 @@ fn ConsoleView(
     data: StaffConsole,
     organization: ServerAction<CreateOrganizationStaff>,
     agreement: ServerAction<CreateAgreementStaff>,
-    changes: Changes,
 ) -> impl IntoView {
     let StaffConsole {
         role,
         is_operator,
-        is_agreement_staff,
         agreements,
+        organizations,
+        too_many_organizations,
+        ..
     } = data;
-    let count = agreements.len();
+    let empty = if is_operator {
+        "There are no agreements yet. Create one with the form above."
+    } else {
+        "No agreement names you as its Customer Success Account Manager or Account Coordinator yet."
+    };
     view! {
         <p>"You are signed in as " <strong>{role}</strong> "."</p>
         {is_operator
             .then(|| {
                 view! {
                     <OrganizationForm action=organization />
-                    <AgreementForm action=agreement />
+                    <AgreementForm action=agreement organizations too_many_organizations />
                 }
             })}
         <h2 id="agreements-heading">
-            {if is_operator { "All agreements" } else { "Your agreements" }}
+            {if is_operator { "All agreements" } else { "Agreements assigned to you" }}
         </h2>
-        {if agreements.is_empty() {
-            view! {
-                <p>
-                    {if is_operator {
-                        "There are no agreements yet."
-                    } else {
-                        "No agreement names you as its Customer Success Account Manager or Account Coordinator yet."
-                    }}
-                </p>
-            }
-                .into_any()
-        } else {
-            view! {
-                <p class="hint">{format!("{count} agreements, newest first.")}</p>
-                {agreements
-                    .into_iter()
-                    .map(|a| {
-                        view! {
-                            <AgreementCard
-                                agreement=a
-                                is_operator
-                                is_agreement_staff
-                                changes
-                            />
-                        }
-                    })
-                    .collect_view()}
-            }
-                .into_any()
-        }}
+        <AgreementTable agreements empty />
     }
 }

@@ -3,13 +3,12 @@
 use crate::components::workspace_id_param;
 use crate::{
     accounts::pages::RequireUser,
-    components::ErrorNotice,
+    components::{format_iso_date, EmptyState, ErrorNotice, TableBox},
     workspaces::{
         my_workspaces, workspace_home, SwitchWorkspace, WorkspaceList, WorkspaceOverview,
     },
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn WorkspacePage() -> impl IntoView {
@@ -39,14 +38,14 @@ pub fn WorkspacePage() -> impl IntoView {
 fn WorkspaceView(home: WorkspaceOverview, mine: Option<WorkspaceList>) -> impl IntoView {
     let id = home.id;
     view! {
-        <p class="breadcrumb">{home.organization.clone()} " · " {home.agreement_type.label()} " agreement"</p>
+        <p class="hint">{home.organization.clone()} " · " {home.agreement_type.label()} " agreement"</p>
         <h1>{home.name.clone()}</h1>
         {mine.filter(|m| m.items.len() > 1).map(|m| view! { <Switcher mine=m current=id /> })}
         <dl class="facts">
             <dt>"Agreement"</dt>
             <dd>
                 {home.agreement_type.label()} ", " {home.agreement_status.label()} ", "
-                {home.starts_on.clone()} " to " {home.ends_on.clone()}
+                {format_iso_date(&home.starts_on)} " to " {format_iso_date(&home.ends_on)}
             </dd>
             <dt>"Your roles"</dt>
             <dd>{home.roles.join(", ")}</dd>
@@ -55,18 +54,17 @@ fn WorkspaceView(home: WorkspaceOverview, mine: Option<WorkspaceList>) -> impl I
             <dt>"Personal accounts"</dt>
             <dd>{if home.allow_personal { "Allowed" } else { "Not allowed" }}</dd>
         </dl>
-        <h2>"Benefits"</h2>
+        <h2 id="benefits-heading">"Benefits"</h2>
         {if home.benefits.is_empty() {
-            view! { <p>"No benefits are assigned to this workspace yet."</p> }.into_any()
+            view! { <EmptyState text="No benefits are assigned to this workspace yet." /> }.into_any()
         } else {
             view! {
-                <table class="data">
-                    <caption class="visually-hidden">"Benefits of this workspace"</caption>
+                <TableBox label="Benefits">
+                <table class="data" aria-labelledby="benefits-heading">
                     <thead>
                         <tr>
                             <th scope="col">"Benefit"</th>
-                            <th scope="col">"Kind"</th>
-                            <th scope="col">"Allotment"</th>
+                            <th scope="col" class="num">"Allotment"</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -74,33 +72,21 @@ fn WorkspaceView(home: WorkspaceOverview, mine: Option<WorkspaceList>) -> impl I
                             .benefits
                             .iter()
                             .map(|b| {
+                                let name = b.kind.with_name(&b.name);
                                 view! {
                                     <tr>
-                                        <td>{b.name.clone()}</td>
-                                        <td>{b.kind.label()}</td>
-                                        <td>{b.allotment}</td>
+                                        <td>{name}</td>
+                                        <td class="num">{b.allotment}</td>
                                     </tr>
                                 }
                             })
                             .collect_view()}
                     </tbody>
                 </table>
+                </TableBox>
             }
                 .into_any()
         }}
-        <nav aria-label="Workspace tools" class="actions">
-            {home
-                .can_manage_members
-                .then(|| view! {
-                    <A href=format!("/workspaces/{id}/users")>"Manage Users"</A>
-                    <A href=format!("/workspaces/{id}/groups")>"Groups"</A>
-                })}
-            <A href=format!("/workspaces/{id}/cases")>"Support cases"</A>
-            <A href=format!("/activity?workspace={id}")>"Customer Activity"</A>
-            {home
-                .can_view_audit
-                .then(|| view! { <A href=format!("/workspaces/{id}/audit")>"Audit log"</A> })}
-        </nav>
     }
 }
 

@@ -5,14 +5,15 @@ use crate::{
     accounts::types::StaffRole,
     auth::{
         audit::{self as audit, Entry},
-        guard::{Authorized, Permission, WorkspaceScope},
+        guard::{AgreementPermission, AgreementScope, Authorized, Permission, WorkspaceScope},
         session::Caller,
     },
     error::AppError,
     state::{now, Db},
     workspaces::{
-        AgreementStatus, AgreementType, BenefitKind, BenefitView, ConsoleAgreement,
-        ConsoleWorkspace, StaffConsole, WorkspaceLink, WorkspaceList, WorkspaceOverview,
+        AgreementBenefit, AgreementStatus, AgreementType, BenefitKind, BenefitView,
+        ConsoleAgreement, ConsoleWorkspace, CurrentWorkspace, Navigation, StaffAgreement,
+        StaffConsole, WorkspaceLink, WorkspaceList, WorkspaceOverview, ORGANIZATION_CHOICES,
     },
 };
 use sqlx::Row;
@@ -62,6 +63,43 @@ pub async fn my_workspaces(db: &Db, caller: &Caller) -> Result<WorkspaceList, Ap
         items,
         current,
         is_staff: caller.staff_role.is_some(),
+    })
+}
+
+/// The shell's navigation (see `workspaces::navigation`): two queries, whatever the number of
+/// workspaces.
+pub async fn navigation(
+    db: &Db,
+    caller: &Caller,
+    requested: Option<i64>,
+) -> Result<Navigation, AppError> {
+    let list = my_workspaces(db, caller).await?;
+    let current_id = requested
+        .filter(|id| list.items.iter().any(|w| w.id == *id))
+        .or(list.current);
+    let current = match current_id {
+        Some(id) => {
+            let scope = crate::auth::guard::workspace(db, caller, id, Permission::View).await?;
+            let organization = list
+                .items
+                .iter()
+                .find(|w| w.id == id)
+                .map(|w| w.organization.clone())
+                .unwrap_or_default();
+            Some(CurrentWorkspace {
+                id,
+                name: scope.workspace_name.clone(),
+                organization,
+                can_manage_members: scope.can(Permission::ManageMembers),
+                can_view_audit: scope.can(Permission::ViewAudit),
+            })
+        }
+        None => None,
+    };
+    Ok(Navigation {
+        workspaces: list.items,
+        current,
+        is_staff: list.is_staff,
     })
 }
 
@@ -252,10 +290,17 @@ pub async fn staff_console(
                 });
         }
     }
+    let (organizations, too_many_organizations) = if is_operator {
+        organization_choices(db).await?
+    } else {
+        (Vec::new(), false)
+    };
     Ok(StaffConsole {
         role: role.label().to_owned(),
         is_operator,
         is_agreement_staff: matches!(role, StaffRole::Csam | StaffRole::Ac),
+        organizations,
+        too_many_organizations,
         agreements: agreements
             .into_iter()
             .map(|a| ConsoleAgreement {
@@ -269,5 +314,108 @@ pub async fn staff_console(
                 contact_limit: a.contact_limit,
             })
             .collect(),
+    })
+}
+
+/// The organizations the new agreement's form offers, by name in the unique index's order; and
+/// whether there are more than it offers.
+async fn organization_choices(db: &Db) -> Result<(Vec<String>, bool), AppError> {
+    let mut names = sqlx::query("SELECT name FROM organizations ORDER BY name_canonical LIMIT $1")
+        .bind(i64::try_from(ORGANIZATION_CHOICES + 1).unwrap_or(i64::MAX))
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|r| r.try_get::<String, _>("name"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = names.len() > ORGANIZATION_CHOICES;
+    names.truncate(ORGANIZATION_CHOICES);
+    Ok((names, more))
+}
+
+/// One agreement's page in the staff console (`workspaces::staff_agreement`), within the scope
+/// the guard found: four queries, whatever the number of workspaces and benefits.
+pub async fn staff_agreement(db: &Db, scope: &AgreementScope) -> Result<StaffAgreement, AppError> {
+    let id = scope.agreement_id;
+    let row = sqlx::query(
+        "SELECT o.name AS organization, a.starts_on, a.ends_on, a.contact_limit, \
+           c.display_name AS csam, t.display_name AS ac \
+         FROM agreements a JOIN organizations o ON o.id = a.organization_id \
+         LEFT JOIN accounts c ON c.id = a.csam_account_id \
+         LEFT JOIN accounts t ON t.id = a.ac_account_id \
+         WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let (mut services_admins, mut support_contacts) = (Vec::new(), Vec::new());
+    for contact in sqlx::query(
+        "SELECT role, email FROM agreement_contacts WHERE agreement_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    {
+        let email: String = contact.try_get("email")?;
+        if contact.try_get::<String, _>("role")? == "services_admin" {
+            services_admins.push(email);
+        } else {
+            support_contacts.push(email);
+        }
+    }
+    let workspaces = sqlx::query(
+        "SELECT id, name FROM workspaces WHERE agreement_id = $1 ORDER BY is_default DESC, name, id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| -> Result<ConsoleWorkspace, AppError> {
+        Ok(ConsoleWorkspace {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+        })
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    // Unassigned benefits (a draft's) first, then by workspace in the list's order.
+    let mut benefits = Vec::new();
+    for r in sqlx::query(
+        "SELECT workspace_id, kind, name, allotment FROM benefits WHERE agreement_id = $1 \
+         ORDER BY kind, name, id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    {
+        let workspace_id: Option<i64> = r.try_get("workspace_id")?;
+        let position = workspace_id.and_then(|w| workspaces.iter().position(|x| x.id == w));
+        benefits.push((
+            position,
+            AgreementBenefit {
+                workspace: position.map(|p| workspaces[p].name.clone()),
+                kind: crate::db::column(&r, "kind", BenefitKind::parse)?,
+                name: r.try_get("name")?,
+                allotment: r.try_get("allotment")?,
+            },
+        ));
+    }
+    benefits.sort_by_key(|(position, _)| *position);
+    Ok(StaffAgreement {
+        id,
+        organization: row.try_get("organization")?,
+        agreement_type: scope.agreement_type,
+        status: scope.status,
+        starts_on: row.try_get("starts_on")?,
+        ends_on: row.try_get("ends_on")?,
+        contact_limit: row.try_get("contact_limit")?,
+        csam: row.try_get("csam")?,
+        ac: row.try_get("ac")?,
+        services_admins,
+        support_contacts,
+        workspaces,
+        benefits: benefits.into_iter().map(|(_, b)| b).collect(),
+        can_activate: scope.status == AgreementStatus::Draft
+            && scope.can(AgreementPermission::Activate),
+        can_manage: scope.can(AgreementPermission::CreateWorkspace),
     })
 }

@@ -13,6 +13,18 @@ pub enum BenefitKind {
 }
 
 impl BenefitKind {
+    /// A benefit as pages show it: its kind said once — as its name, or after a name of its
+    /// own ("Proactive service credits", "Security assessment (Add-on)").
+    pub fn with_name(self, name: &str) -> String {
+        let kind = self.label();
+        let name = name.trim();
+        if name.is_empty() || name.eq_ignore_ascii_case(kind) {
+            kind.to_owned()
+        } else {
+            format!("{name} ({kind})")
+        }
+    }
+
     pub const ALL: [BenefitKind; 3] = [
         BenefitKind::ReactiveHours,
         BenefitKind::ProactiveCredits,
@@ -127,6 +139,20 @@ pub fn parse_allotment(input: &str) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_benefit_is_named_once() {
+        let credits = BenefitKind::ProactiveCredits;
+        assert_eq!(
+            credits.with_name("Proactive service credits"),
+            "Proactive service credits"
+        );
+        assert_eq!(credits.with_name(""), "Proactive service credits");
+        assert_eq!(
+            BenefitKind::AddOn.with_name("Security assessment"),
+            "Security assessment (Add-on)"
+        );
+    }
 
     #[test]
     fn term_dates() {

@@ -88,6 +88,7 @@ async fn activate(app: &TestApp, cookie: &str, agreement: i64) -> i64 {
     .await
 }
 
+mod agreement_page;
 mod audit_log;
 mod console;
 mod races;

@@ -28,9 +28,21 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
 
+    // Signing out lands here with `?signed_out=1`: the page says it happened.
+    let signed_out = move || query.read().get("signed_out").is_some_and(|v| v == "1");
     view! {
         <main class="auth-card" id="main">
             <h1>"Sign in"</h1>
+            {move || {
+                signed_out()
+                    .then(|| {
+                        view! {
+                            <div class="banner banner-ok" role="status">
+                                "You have signed out. Sign in again to continue."
+                            </div>
+                        }
+                    })
+            }}
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let step = match options.await {
@@ -91,18 +103,24 @@ fn KindChooser(identifier: String, kinds: Vec<AccountKind>, next: String) -> imp
         </p>
         <form method="get" action="/sign-in" class="chooser">
             <input type="hidden" name="identifier" value=identifier />
-            <input type="hidden" name="next" value=next />
+            <input type="hidden" name="next" value=next.clone() />
             {kinds
                 .into_iter()
                 .map(|kind| {
+                    let explained = match kind {
+                        AccountKind::Work => "Created for you by your organization's IT department; you use it at work or school.",
+                        AccountKind::Personal => "Created by you for your own use, with an address such as outlook.com or gmail.com.",
+                    };
                     view! {
                         <button type="submit" name="kind" value=kind.as_str() class="choice">
-                            {kind.label()}
+                            <span class="choice-name">{kind.label()}</span>
+                            <span class="choice-hint">{explained}</span>
                         </button>
                     }
                 })
                 .collect_view()}
         </form>
+        <p><a href=format!("/sign-in?next={}", encode(&next))>"Use another account"</a></p>
     }
 }
 

@@ -58,9 +58,11 @@ pub(super) async fn feed(on: &Selection<'_>, caller: &Caller) -> Result<Vec<Feed
         .await?
         .iter()
         .map(|r| -> Result<FeedEntry, AppError> {
+            let workspace_id = r.try_get::<Option<i64>, _>("workspace_id")?.unwrap_or(0);
             Ok(FeedEntry {
                 at: r.try_get("created_at")?,
-                workspace: on.name_of(r.try_get::<Option<i64>, _>("workspace_id")?.unwrap_or(0)),
+                workspace_id,
+                workspace: on.name_of(workspace_id),
                 who: r.try_get("actor_label")?,
                 action: r.try_get("action")?,
                 detail: r.try_get("detail")?,

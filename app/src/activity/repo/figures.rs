@@ -192,6 +192,7 @@ async fn benefits(
             BenefitKind::AddOn => 0.0,
         };
         benefits.push(crate::activity::BenefitLine {
+            workspace_id,
             workspace: on.name_of(workspace_id),
             kind,
             name: r.try_get("name")?,
@@ -224,8 +225,10 @@ async fn deliveries(on: &Selection<'_>, range: &DateRange) -> Result<Vec<Deliver
         .await?
         .iter()
         .map(|r| -> Result<Delivery, AppError> {
+            let workspace_id: i64 = r.try_get("workspace_id")?;
             Ok(Delivery {
-                workspace: on.name_of(r.try_get("workspace_id")?),
+                workspace_id,
+                workspace: on.name_of(workspace_id),
                 name: r.try_get("name")?,
                 delivered_on: r.try_get("delivered_on")?,
                 credits: r.try_get("credits")?,

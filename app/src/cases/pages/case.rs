@@ -8,15 +8,12 @@ use crate::{
     },
     components::workspace_id_param,
     components::{
-        banner_message, field_messages, format_date_time, ErrorBanner, ErrorNotice, SelectField,
-        TextField,
+        banner_message, field_messages, format_date_time, Breadcrumbs, Confirm, ErrorBanner,
+        ErrorNotice, SelectField, TextField,
     },
 };
 use leptos::prelude::*;
-use leptos_router::{
-    components::A,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{status_options, TextArea};
 
@@ -100,12 +97,15 @@ fn CaseView(data: SupportCase, actions: CaseActions) -> impl IntoView {
         .collect();
     let choices = status_choices(&data);
     let (facts, timeline) = (facts(&data), timeline(&data));
+    let trail = vec![
+        (data.workspace_name.clone(), format!("/workspaces/{ws}")),
+        (
+            "Support cases".to_owned(),
+            format!("/workspaces/{ws}/cases"),
+        ),
+    ];
     view! {
-        <p class="breadcrumb">
-            <A href=format!("/workspaces/{ws}")>{data.workspace_name.clone()}</A>
-            " · "
-            <A href=format!("/workspaces/{ws}/cases")>"Support cases"</A>
-        </p>
+        <Breadcrumbs trail here=format!("Case {}", data.id) />
         <h1>{format!("Case {}: {}", data.id, data.title)}</h1>
         {move || done().map(|n| view! { <div class="banner banner-ok" role="status">{n}</div> })}
         {facts}
@@ -114,29 +114,87 @@ fn CaseView(data: SupportCase, actions: CaseActions) -> impl IntoView {
         <h2 id="timeline-heading">"Timeline"</h2>
         {timeline}
         {note_form(ws, case, actions.note)}
-        {(!choices.is_empty()).then(|| status_form(ws, case, actions.status, choices))}
+        {status_section(&data, actions.status, choices)}
         {data.can_share.then(|| share_forms(ws, case, actions, share_groups))}
         {data.is_staff.then(|| time_form(ws, case, actions.time))}
     }
 }
 
-/// What the caller may set the status to: staff any; the opener closes or reopens.
+/// The statuses staff may pick from a list: any but the current one and "Closed", which has
+/// its own button that asks first.
 fn status_choices(data: &SupportCase) -> Vec<(String, String)> {
     if data.is_staff {
         status_options(false)
             .into_iter()
-            .filter(|(v, _)| v != data.status.as_str())
+            .filter(|(v, _)| v != data.status.as_str() && v != CaseStatus::Closed.as_str())
             .collect()
-    } else if data.is_opener {
-        match data.status {
-            CaseStatus::Closed | CaseStatus::Resolved => {
-                vec![("new".to_owned(), "Reopen".to_owned())]
-            }
-            _ => vec![("closed".to_owned(), "Close".to_owned())],
-        }
     } else {
         Vec::new()
     }
+}
+
+/// "Close case" (asks first) or "Reopen case" for the opener and staff; staff also get the
+/// other statuses in a list.
+fn status_section(
+    data: &SupportCase,
+    action: ServerAction<SetCaseStatus>,
+    choices: Vec<(String, String)>,
+) -> Option<AnyView> {
+    if !(data.is_staff || data.is_opener) {
+        return None;
+    }
+    let (ws, case) = (data.workspace_id, data.id);
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let field = field_messages(error);
+    let ended = matches!(data.status, CaseStatus::Closed | CaseStatus::Resolved);
+    let button = if ended {
+        view! {
+            <ActionForm action attr:class="inline">
+                {hidden(ws, case)}
+                <input type="hidden" name="status" value="new" />
+                <button type="submit">"Reopen case"</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! {
+            <Confirm
+                key="close-case"
+                ask="Close case"
+                what=String::new()
+                question=format!("Close case {case}: {}?", data.title)
+                consequence="Support stops working on it. You can still read it, and reopen it if the problem comes back."
+            >
+                <ActionForm action attr:class="inline">
+                    {hidden(ws, case)}
+                    <input type="hidden" name="status" value="closed" />
+                    <button type="submit" class="danger">"Close case"</button>
+                </ActionForm>
+            </Confirm>
+        }
+        .into_any()
+    };
+    let first_choice = choices.first().map(|(v, _)| v.clone()).unwrap_or_default();
+    let list = (!choices.is_empty()).then(|| {
+        view! {
+            <ActionForm action attr:class="stack">
+                {hidden(ws, case)}
+                <SelectField label="New status" name="status" form="status" options=choices selected=first_choice error=field("status") />
+                <button type="submit">"Change the status"</button>
+            </ActionForm>
+        }
+    });
+    Some(
+        view! {
+            <section aria-labelledby="status-heading" class="card">
+                <h2 id="status-heading">"Status"</h2>
+                <ErrorBanner message=Signal::derive(move || error.get().and_then(|e| banner_message(&e, &["status"]))) />
+                {list}
+                <div class="page-actions">{button}</div>
+            </section>
+        }
+        .into_any(),
+    )
 }
 
 /// The case's inputs of every form on the page.
@@ -160,8 +218,10 @@ fn facts(data: &SupportCase) -> AnyView {
             <dd>{data.contact_method.label()}</dd>
             <dt>"Opened by"</dt>
             <dd>{data.opened_by.clone()} ", " {format_date_time(data.opened_at)}</dd>
-            <dt>"Closed"</dt>
-            <dd>{data.closed_at.map(format_date_time).unwrap_or_else(|| "—".to_owned())}</dd>
+            {data
+                .closed_at
+                .filter(|_| data.status == CaseStatus::Closed)
+                .map(|at| view! { <dt>"Closed"</dt><dd>{format_date_time(at)}</dd> })}
             <dt>"Shared with"</dt>
             <dd>{if data.shared_with.is_empty() { "Nobody".to_owned() } else { data.shared_with.join(", ") }}</dd>
             <dt>"Shared with groups"</dt>
@@ -219,28 +279,6 @@ fn note_form(ws: i64, case: i64, action: ServerAction<AddCaseNote>) -> impl Into
                 {hidden(ws, case)}
                 <TextArea label="Note" name="body" form="note" required=true error=note_field("body") />
                 <button type="submit">"Add the note"</button>
-            </ActionForm>
-        </section>
-    }
-}
-
-fn status_form(
-    ws: i64,
-    case: i64,
-    action: ServerAction<SetCaseStatus>,
-    choices: Vec<(String, String)>,
-) -> impl IntoView {
-    let status_error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let status_field = field_messages(status_error);
-    let first_choice = choices.first().map(|(v, _)| v.clone()).unwrap_or_default();
-    view! {
-        <section aria-labelledby="status-heading" class="card">
-            <h2 id="status-heading">"Status"</h2>
-            <ErrorBanner message=Signal::derive(move || status_error.get().and_then(|e| banner_message(&e, &["status"]))) />
-            <ActionForm action attr:class="stack">
-                {hidden(ws, case)}
-                <SelectField label="New status" name="status" form="status" options=choices selected=first_choice error=status_field("status") />
-                <button type="submit">"Change the status"</button>
             </ActionForm>
         </section>
     }

@@ -6,8 +6,8 @@ use crate::{
     cases::{list_cases, CaseList, CaseRow, CaseSort, ContactMethod, OpenCase},
     components::workspace_id_param,
     components::{
-        banner_message, field_messages, format_date, ErrorBanner, ErrorNotice, SelectField,
-        TextField,
+        banner_message, count, field_messages, format_date, Breadcrumbs, EmptyState, ErrorBanner,
+        ErrorNotice, SelectField, TableBox, TextField,
     },
 };
 use leptos::prelude::*;
@@ -94,24 +94,61 @@ fn CasesView(data: CaseList, open: ServerAction<OpenCase>) -> impl IntoView {
         (data.page > 1).then(|| filters.link(ws, data.page - 1)),
         (data.page < last_page).then(|| filters.link(ws, data.page + 1)),
     );
+    // The form opens from "New support request" (`?new=1`, so it works without JavaScript)
+    // and stays open while its last attempt was refused.
+    let form_open = move || {
+        query.read().get("new").is_some_and(|v| v == "1")
+            || open.value().get().is_some_and(|r| r.is_err())
+    };
+    let filtered = !filters.q.is_empty()
+        || !filters.status.is_empty()
+        || !filters.severity.is_empty()
+        || filters.mine;
+    let opening = if data.can_open {
+        view! {
+            {move || {
+                if form_open() {
+                    view! { <OpenCaseForm ws action=open /> }.into_any()
+                } else {
+                    view! {
+                        <div class="page-actions">
+                            <A href=format!("/workspaces/{ws}/cases?new=1#open-heading") attr:class="button primary">
+                                "New support request"
+                            </A>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        }
+            .into_any()
+    } else if data.can_manage_members {
+        // An administrator is not sent to ask an administrator: they can do it themselves.
+        view! {
+            <p class="hint">
+                "Only support contacts open support cases. You are not one in this workspace, but as its administrator you can turn Support Contact on for yourself in "
+                <A href=format!("/workspaces/{ws}/users")>"Manage Users"</A> "."
+            </p>
+        }
+            .into_any()
+    } else {
+        view! {
+            <p class="hint">
+                "Only support contacts open support cases. To become one, ask a Workspace Administrator or a Services Administrator of this workspace."
+            </p>
+        }
+            .into_any()
+    };
     view! {
-        <p class="breadcrumb">
-            <A href=format!("/workspaces/{ws}")>{data.workspace_name.clone()}</A>
-        </p>
+        <Breadcrumbs
+            trail=vec![(data.workspace_name.clone(), format!("/workspaces/{ws}"))]
+            here="Support cases"
+        />
         <h1>"Support cases"</h1>
-        {if data.can_open {
-            view! { <OpenCaseForm ws action=open /> }.into_any()
-        } else {
-            view! {
-                <p class="hint">
-                    "Only support contacts can open support cases in this workspace. Ask your Workspace Administrator or Services Administrator to make you a support contact."
-                </p>
-            }
-                .into_any()
-        }}
+        {opening}
         <h2 id="cases-heading">"Cases you can see"</h2>
         {filter_form(filters, data.total)}
-        {cases_table(ws, data.rows)}
+        {cases_table(ws, data.rows, filtered)}
         <nav aria-label="Pages" class="pager">
             {prev.map(|href| view! { <a href=href>"Previous page"</a> })}
             <span>{format!("Page {} of {last_page}", data.page)}</span>
@@ -133,7 +170,7 @@ fn OpenCaseForm(ws: i64, action: ServerAction<OpenCase>) -> impl IntoView {
     ];
     view! {
         <section aria-labelledby="open-heading" class="card">
-            <h2 id="open-heading">"Open a case"</h2>
+            <h2 id="open-heading">"New support request"</h2>
             <ErrorBanner message=Signal::derive(move || {
                 error.get().and_then(|e| banner_message(&e, &FIELDS))
             }) />
@@ -161,7 +198,10 @@ fn OpenCaseForm(ws: i64, action: ServerAction<OpenCase>) -> impl IntoView {
                     selected="email"
                     error=field("contact_method")
                 />
-                <button type="submit" class="primary">"Open the case"</button>
+                <div class="page-actions">
+                    <button type="submit" class="primary">"Open the case"</button>
+                    <A href=format!("/workspaces/{ws}/cases") attr:class="button secondary">"Cancel"</A>
+                </div>
             </ActionForm>
         </section>
     }
@@ -211,16 +251,22 @@ fn filter_form(filters: ListQuery, total: i64) -> impl IntoView {
                 error=no_error()
             />
             <button type="submit">"Filter"</button>
-            <span class="hint">{format!("{total} in all")}</span>
+            <span class="hint">{format!("{} in all", count(total, "case", "cases"))}</span>
         </form>
     }
 }
 
-fn cases_table(ws: i64, rows: Vec<CaseRow>) -> AnyView {
+fn cases_table(ws: i64, rows: Vec<CaseRow>, filtered: bool) -> AnyView {
     if rows.is_empty() {
-        view! { <p>"No cases match."</p> }.into_any()
+        let text = if filtered {
+            "No case you can see matches these filters. Clear a filter to see more."
+        } else {
+            "There are no support cases you can see in this workspace yet."
+        };
+        view! { <EmptyState text /> }.into_any()
     } else {
         view! {
+            <TableBox label="Support cases">
             <table class="data cases" aria-labelledby="cases-heading">
                 <thead>
                     <tr>
@@ -254,6 +300,7 @@ fn cases_table(ws: i64, rows: Vec<CaseRow>) -> AnyView {
                         .collect_view()}
                 </tbody>
             </table>
+            </TableBox>
         }
             .into_any()
     }

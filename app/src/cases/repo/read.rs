@@ -108,6 +108,7 @@ pub async fn list(
         page: page.number,
         page_size: PAGE_SIZE,
         can_open: scope.support_contact,
+        can_manage_members: scope.can(crate::auth::guard::Permission::ManageMembers),
     })
 }
 

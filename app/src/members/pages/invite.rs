@@ -1,7 +1,7 @@
 //! Inviting: the typed list, the uploaded file, and the report of what each line became.
 
-use crate::components::{banner_message, field_messages, ErrorBanner};
-use leptos::prelude::*;
+use crate::components::{banner_message, count, field_messages, ErrorBanner, TableBox};
+use leptos::{html, prelude::*};
 use leptos_router::hooks::use_query_map;
 
 use super::Actions;
@@ -12,6 +12,14 @@ pub(super) fn InviteForm(ws: i64, actions: Actions) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let field = field_messages(error);
     let report = move || action.value().get().and_then(Result::ok);
+    // With JavaScript the page stays: once the invitations are sent the box empties, ready for
+    // the next ones (without it, the page is loaded afresh anyway).
+    let emails = NodeRef::<html::Textarea>::new();
+    Effect::new(move || {
+        if let (Some(Ok(_)), Some(area)) = (action.value().get(), emails.get_untracked()) {
+            area.set_value("");
+        }
+    });
     view! {
         <section aria-labelledby="invite-heading" class="card">
             <h2 id="invite-heading">"Invite users"</h2>
@@ -28,6 +36,7 @@ pub(super) fn InviteForm(ws: i64, actions: Actions) -> impl IntoView {
                         rows="3"
                         aria-describedby="emails-hint"
                         required
+                        node_ref=emails
                     ></textarea>
                     <p class="hint" id="emails-hint">
                         "One or more addresses, separated by commas or on separate lines. Each person gets an invitation for this workspace only."
@@ -59,20 +68,42 @@ pub(super) fn InviteForm(ws: i64, actions: Actions) -> impl IntoView {
 /// The per-line outcome of an invitation by list or by file.
 #[component]
 pub fn ReportTable(report: crate::invitations::InviteReport) -> impl IntoView {
+    let total = i64::try_from(report.lines.len()).unwrap_or(i64::MAX);
+    let good = i64::try_from(report.lines.iter().filter(|l| l.outcome.is_ok()).count())
+        .unwrap_or(i64::MAX);
+    let refused = total - good;
     let summary = if report.dry_run {
-        let n = report.lines.iter().filter(|l| l.outcome.is_ok()).count();
         format!(
-            "Dry run: {n} of {} lines would be invited. Nothing was sent.",
-            report.lines.len()
+            "Dry run: {good} of {} would be invited. Nothing was sent.",
+            count(total, "line", "lines")
         )
     } else {
-        match report.invited {
-            1 => "1 invitation sent.".to_owned(),
-            n => format!("{n} invitations sent."),
-        }
+        format!(
+            "{} sent.",
+            count(
+                i64::try_from(report.invited).unwrap_or(i64::MAX),
+                "invitation",
+                "invitations"
+            )
+        )
+    };
+    let summary = if refused > 0 {
+        format!(
+            "{summary} {} cannot be invited: see the Result column.",
+            count(refused, "line", "lines")
+        )
+    } else {
+        summary
+    };
+    // Green only when every line went through; otherwise a warning that asks to read on.
+    let class = if refused > 0 {
+        "banner banner-warn"
+    } else {
+        "banner banner-ok"
     };
     view! {
-        <div role="status" class="banner banner-ok">{summary}</div>
+        <div role="status" class=class>{summary}</div>
+        <TableBox label="Invitation report">
         <table class="data report">
             <caption class="visually-hidden">"Invitation report"</caption>
             <thead>
@@ -99,6 +130,7 @@ pub fn ReportTable(report: crate::invitations::InviteReport) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+        </TableBox>
     }
 }
 

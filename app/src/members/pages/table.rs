@@ -1,6 +1,9 @@
 //! The table of users: its search form, sortable headings and page links.
 
-use crate::members::{SortKey, UserPage};
+use crate::{
+    components::{count, EmptyState, TableBox},
+    members::{SortKey, UserPage},
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -22,7 +25,7 @@ pub(super) fn SearchForm(data: UserPage) -> impl IntoView {
             <input type="hidden" name="sort" value=sort />
             <input type="hidden" name="desc" value=desc />
             <button type="submit">"Search"</button>
-            <span class="hint">{format!("{} in all", data.total)}</span>
+            <span class="hint">{count(data.total, "person", "people")} " and open invitations in all"</span>
         </form>
     }
 }
@@ -36,14 +39,25 @@ fn page_link(ws: i64, q: &str, sort: &str, desc: bool, page: i64) -> String {
 }
 
 #[component]
-pub(super) fn UsersTable(data: UserPage, actions: Actions) -> impl IntoView {
+pub(super) fn UsersTable(data: UserPage, actions: Actions) -> AnyView {
     let query = use_query_map();
     let q = query.read_untracked().get("q").unwrap_or_default();
     let sort = SortKey::parse(&query.read_untracked().get("sort").unwrap_or_default());
     let desc = query.read_untracked().get("desc").is_some_and(|d| d == "1");
     let ws = data.workspace_id;
     let last_page = ((data.total + data.page_size - 1) / data.page_size).max(1);
-    let header = |key: SortKey| {
+    let workspace = data.workspace_name.clone();
+    if data.rows.is_empty() {
+        let text = if q.trim().is_empty() {
+            "This workspace has no members or invitations yet. Invite people above.".to_owned()
+        } else {
+            format!("Nobody here matches “{q}”. Search looks at the start of a name, of the last name, of an address or of its domain.")
+        };
+        return view! { <EmptyState text /> }.into_any();
+    }
+    let header_q = q.clone();
+    let header = move |key: SortKey| {
+        let q = &header_q;
         let active = key == sort;
         let next_desc = active && !desc;
         let aria = if active {
@@ -55,7 +69,7 @@ pub(super) fn UsersTable(data: UserPage, actions: Actions) -> impl IntoView {
         } else {
             "none"
         };
-        let href = page_link(ws, &q, key.as_str(), next_desc, 1);
+        let href = page_link(ws, q, key.as_str(), next_desc, 1);
         view! {
             <th scope="col" aria-sort=aria>
                 <a href=href>{key.label()}</a>
@@ -63,7 +77,7 @@ pub(super) fn UsersTable(data: UserPage, actions: Actions) -> impl IntoView {
         }
     };
     view! {
-        <div class="table-scroll">
+        <TableBox label="Members and invitations">
         <table class="data users" aria-labelledby="users-heading">
             <thead>
                 <tr>
@@ -82,11 +96,13 @@ pub(super) fn UsersTable(data: UserPage, actions: Actions) -> impl IntoView {
                 {data
                     .rows
                     .into_iter()
-                    .map(|row| view! { <UserRowView row ws actions /> })
+                    .map(|row| {
+                        view! { <UserRowView row ws workspace=workspace.clone() actions /> }
+                    })
                     .collect_view()}
             </tbody>
         </table>
-        </div>
+        </TableBox>
         <nav aria-label="Pages" class="pager">
             {(data.page > 1)
                 .then(|| {
@@ -103,4 +119,5 @@ pub(super) fn UsersTable(data: UserPage, actions: Actions) -> impl IntoView {
                 })}
         </nav>
     }
+    .into_any()
 }

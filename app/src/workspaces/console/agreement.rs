@@ -1,211 +1,232 @@
-//! One agreement on the console, with what its staff may do: activate it, add workspaces and
-//! benefits.
+//! One agreement's page in the staff console (`/staff/agreements/:id`): its facts and people,
+//! its workspaces and benefits, and the forms of its staff: activate it, add a workspace, add a
+//! benefit to a workspace.
 
 use crate::{
-    components::{banner_message, field_messages, ErrorBanner, SelectField, TextField},
-    workspaces::{
-        ActivateAgreement, AddBenefit, AgreementStatus, BenefitKind, ConsoleAgreement,
-        CreateWorkspace,
-    },
+    accounts::pages::RequireUser,
+    components::{Breadcrumbs, EmptyState, ErrorNotice, TableBox},
+    error::AppError,
+    workspaces::{staff_agreement, AgreementBenefit, AgreementStatus, StaffAgreement},
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
 
-use super::{last_error, Changes};
-
-const WORKSPACE_FIELDS: &[&str] = &["name", "admin_email"];
-const BENEFIT_FIELDS: &[&str] = &["workspace_id", "kind", "name", "allotment"];
+use super::{
+    forms::{ActivateForm, BenefitForm, WorkspaceForm},
+    list::{agreement_title, term},
+    Changes, DoneNotice,
+};
 
 #[component]
-pub(super) fn AgreementCard(
-    agreement: ConsoleAgreement,
-    is_operator: bool,
-    is_agreement_staff: bool,
-    changes: Changes,
-) -> impl IntoView {
-    let id = agreement.id;
-    let heading = format!("agreement-{id}");
-    let labelled = heading.clone();
-    let title = format!(
-        "{} — {} agreement #{id}",
-        agreement.organization,
-        agreement.agreement_type.label()
+pub fn StaffAgreementPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    // 0 matches no agreement: a malformed id answers like a missing one.
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let changes = Changes::new();
+    let agreement = Resource::new(
+        move || (id(), changes.0.get()),
+        |(id, _)| staff_agreement(id),
     );
-    let workspaces = if agreement.workspaces.is_empty() {
-        view! { <dd>"None yet"</dd> }.into_any()
-    } else {
-        view! {
-            <dd>
-                <ul>
-                    {agreement
-                        .workspaces
-                        .iter()
-                        .map(|w| {
-                            let name = w.name.clone();
-                            if is_agreement_staff {
+    let done = move || query.read().get("done");
+    view! {
+        <RequireUser>
+            <main class="page" id="main">
+                <Transition fallback=|| view! { <p>"Loading the agreement…"</p> }>
+                    {move || Suspend::new(async move {
+                        match agreement.await {
+                            Ok(data) => {
                                 view! {
-                                    <li>
-                                        <A href=format!("/workspaces/{}", w.id)>{name}</A>
-                                    </li>
+                                    <AgreementView data done=Signal::derive(done) changes />
                                 }
                                     .into_any()
-                            } else {
-                                view! { <li>{name}</li> }.into_any()
+                            }
+                            Err(AppError::NotFound) => view! { <AgreementNotFound /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </main>
+        </RequireUser>
+    }
+}
+
+/// A missing agreement, or one the caller has no part in (the same answer, status 404), in the
+/// staff's words.
+#[component]
+fn AgreementNotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <div class="error-page">
+            <h1>"Agreement not found"</h1>
+            <p role="alert">
+                "There is no agreement at this address, or it is not one you work on. The staff console lists yours."
+            </p>
+            <ul class="links-back">
+                <li><A href="/staff">"Go to the staff console"</A></li>
+            </ul>
+        </div>
+    }
+}
+
+#[component]
+fn AgreementView(
+    data: StaffAgreement,
+    done: Signal<Option<String>>,
+    changes: Changes,
+) -> impl IntoView {
+    let id = data.id;
+    let title = agreement_title(&data.organization, data.agreement_type, id);
+    let draft = data.status == AgreementStatus::Draft;
+    let active = data.status == AgreementStatus::Active;
+    let people = |list: &[String]| {
+        if list.is_empty() {
+            "None".to_owned()
+        } else {
+            list.join(", ")
+        }
+    };
+    let activate = data.can_activate.then(|| {
+        view! {
+            <ActivateForm
+                id
+                organization=data.organization.clone()
+                agreement_type=data.agreement_type
+                admins=data.services_admins.len()
+                contacts=data.support_contacts.len()
+                changes
+            />
+        }
+    });
+    let options = data
+        .workspaces
+        .iter()
+        .map(|w| (w.id.to_string(), w.name.clone()))
+        .collect::<Vec<_>>();
+    let workspace_form =
+        (data.can_manage && active).then(|| view! { <WorkspaceForm id changes /> });
+    let benefit_form =
+        (data.can_manage && !options.is_empty()).then(|| view! { <BenefitForm options changes /> });
+    view! {
+        <Breadcrumbs
+            trail=vec![("Staff console".to_owned(), "/staff".to_owned())]
+            here=title.clone()
+        />
+        <h1>{title}</h1>
+        {move || done.get().map(|d| view! { <DoneNotice done=d /> })}
+        <dl class="facts">
+            <dt>"Status"</dt>
+            <dd>{data.status.label()}</dd>
+            <dt>"Term"</dt>
+            <dd>{term(&data.starts_on, &data.ends_on)}</dd>
+            <dt>"Support contact limit"</dt>
+            <dd>{data.contact_limit}</dd>
+            <dt>"Customer Success Account Manager"</dt>
+            <dd>{data.csam.clone().unwrap_or_else(|| "Not assigned".to_owned())}</dd>
+            <dt>"Account Coordinator"</dt>
+            <dd>{data.ac.clone().unwrap_or_else(|| "Not assigned".to_owned())}</dd>
+            <dt>"Services Administrators"</dt>
+            <dd>{people(&data.services_admins)}</dd>
+            <dt>"Named support contacts"</dt>
+            <dd>{people(&data.support_contacts)}</dd>
+        </dl>
+        {activate}
+        <h2 id="workspaces-heading">"Workspaces"</h2>
+        <Workspaces workspaces=data.workspaces.clone() draft can_open=data.can_manage />
+        {workspace_form}
+        <h2 id="benefits-heading">"Benefits"</h2>
+        <Benefits benefits=data.benefits draft />
+        {benefit_form}
+    }
+}
+
+/// The agreement's workspaces; its staff open them.
+#[component]
+fn Workspaces(
+    workspaces: Vec<crate::workspaces::ConsoleWorkspace>,
+    draft: bool,
+    can_open: bool,
+) -> impl IntoView {
+    if workspaces.is_empty() {
+        let text = if draft {
+            "The agreement has no workspace yet: activating it creates its Default Workspace."
+        } else {
+            "The agreement has no workspace."
+        };
+        return view! { <EmptyState text /> }.into_any();
+    }
+    view! {
+        <ul aria-labelledby="workspaces-heading">
+            {workspaces
+                .into_iter()
+                .map(|w| {
+                    if can_open {
+                        view! { <li><A href=format!("/workspaces/{}", w.id)>{w.name}</A></li> }
+                            .into_any()
+                    } else {
+                        view! { <li>{w.name}</li> }.into_any()
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The agreement's benefits and the workspace each is assigned to.
+#[component]
+fn Benefits(benefits: Vec<AgreementBenefit>, draft: bool) -> impl IntoView {
+    if benefits.is_empty() {
+        return view! { <EmptyState text="The agreement has no benefits yet." /> }.into_any();
+    }
+    view! {
+        {draft
+            .then(|| {
+                view! {
+                    <p class="hint">
+                        "Activating the agreement assigns these benefits to its Default Workspace."
+                    </p>
+                }
+            })}
+        <TableBox label="Benefits">
+            <table class="data" aria-labelledby="benefits-heading">
+                <thead>
+                    <tr>
+                        <th scope="col">"Benefit"</th>
+                        <th scope="col">"Workspace"</th>
+                        <th scope="col" class="num">"Allotment"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {benefits
+                        .into_iter()
+                        .map(|b| {
+                            view! {
+                                <tr>
+                                    <td>{b.kind.with_name(&b.name)}</td>
+                                    <td>
+                                        {b.workspace.clone().unwrap_or_else(|| "Not assigned yet".to_owned())}
+                                    </td>
+                                    <td class="num">{b.allotment}</td>
+                                </tr>
                             }
                         })
                         .collect_view()}
-                </ul>
-            </dd>
-        }
-        .into_any()
-    };
-    let draft = agreement.status == AgreementStatus::Draft;
-    let active = agreement.status == AgreementStatus::Active;
-    let can_activate = draft && (is_operator || is_agreement_staff);
-    let who = agreement.organization.clone();
-    view! {
-        <section class="card" aria-labelledby=labelled>
-            <h3 id=heading>{title}</h3>
-            <dl class="facts">
-                <dt>"Status"</dt>
-                <dd>{agreement.status.label()}</dd>
-                <dt>"Term"</dt>
-                <dd>{format!("{} to {}", agreement.starts_on, agreement.ends_on)}</dd>
-                <dt>"Support contact limit"</dt>
-                <dd>{agreement.contact_limit}</dd>
-                <dt>"Workspaces"</dt>
-                {workspaces}
-            </dl>
-            {can_activate.then(|| view! { <ActivateForm id who=who.clone() changes /> })}
-            {(is_agreement_staff && active)
-                .then(|| view! { <WorkspaceForm id changes /> })}
-            {(is_agreement_staff && !agreement.workspaces.is_empty())
-                .then(|| {
-                    let options = agreement
-                        .workspaces
-                        .iter()
-                        .map(|w| (w.id.to_string(), w.name.clone()))
-                        .collect::<Vec<_>>();
-                    view! { <BenefitForm id options changes /> }
-                })}
-        </section>
+                </tbody>
+            </table>
+        </TableBox>
     }
-}
-
-#[component]
-fn ActivateForm(id: i64, who: String, changes: Changes) -> impl IntoView {
-    let action = ServerAction::<ActivateAgreement>::new();
-    changes.after_success(action);
-    let error = last_error(action);
-    view! {
-        <ErrorBanner message=Signal::derive(move || error.get().map(|e| e.to_string())) />
-        <ActionForm action attr:class="inline">
-            <input type="hidden" name="agreement_id" value=id.to_string() />
-            <button type="submit" class="primary">
-                "Activate agreement"
-                <span class="visually-hidden">{format!(" of {who}")}</span>
-            </button>
-        </ActionForm>
-    }
-}
-
-#[component]
-fn WorkspaceForm(id: i64, changes: Changes) -> impl IntoView {
-    let action = ServerAction::<CreateWorkspace>::new();
-    changes.after_success(action);
-    let error = last_error(action);
-    let field = field_messages(error);
-    let form = format!("workspace-{id}");
-    let heading = format!("{form}-heading");
-    let labelled = heading.clone();
-    view! {
-        <div class="section" role="group" aria-labelledby=labelled>
-            <h4 id=heading>"Add a workspace"</h4>
-            <ErrorBanner message=Signal::derive(move || {
-                error.get().and_then(|e| banner_message(&e, WORKSPACE_FIELDS))
-            }) />
-            <ActionForm action attr:class="stack">
-                <input type="hidden" name="agreement_id" value=id.to_string() />
-                <TextField
-                    label="Workspace name"
-                    name="name"
-                    form=form.clone()
-                    autocomplete="off"
-                    required=true
-                    error=field("name")
-                />
-                <TextField
-                    label="Workspace Administrator's email address"
-                    name="admin_email"
-                    input_type="email"
-                    form=form.clone()
-                    autocomplete="off"
-                    hint="This person is invited as the new workspace's administrator."
-                    required=true
-                    error=field("admin_email")
-                />
-                <button type="submit" class="primary">"Create workspace"</button>
-            </ActionForm>
-        </div>
-    }
-}
-
-#[component]
-fn BenefitForm(id: i64, options: Vec<(String, String)>, changes: Changes) -> impl IntoView {
-    let action = ServerAction::<AddBenefit>::new();
-    changes.after_success(action);
-    let error = last_error(action);
-    let field = field_messages(error);
-    let form = format!("benefit-{id}");
-    let heading = format!("{form}-heading");
-    let labelled = heading.clone();
-    let selected = options.first().map(|o| o.0.clone()).unwrap_or_default();
-    let kinds = BenefitKind::ALL
-        .into_iter()
-        .map(|k| (k.as_str().to_owned(), k.label().to_owned()))
-        .collect::<Vec<_>>();
-    view! {
-        <div class="section" role="group" aria-labelledby=labelled>
-            <h4 id=heading>"Add a benefit"</h4>
-            <ErrorBanner message=Signal::derive(move || {
-                error.get().and_then(|e| banner_message(&e, BENEFIT_FIELDS))
-            }) />
-            <ActionForm action attr:class="stack">
-                <SelectField
-                    label="Workspace"
-                    name="workspace_id"
-                    options
-                    selected
-                    form=form.clone()
-                    error=field("workspace_id")
-                />
-                <SelectField
-                    label="Kind"
-                    name="kind"
-                    options=kinds
-                    selected="add_on"
-                    form=form.clone()
-                    error=field("kind")
-                />
-                <TextField
-                    label="Benefit name"
-                    name="name"
-                    form=form.clone()
-                    autocomplete="off"
-                    required=true
-                    error=field("name")
-                />
-                <TextField
-                    label="Allotment"
-                    name="allotment"
-                    input_type="number"
-                    form=form.clone()
-                    hint="Hours, credits or units: a whole number from 0 to 100000."
-                    required=true
-                    error=field("allotment")
-                />
-                <button type="submit" class="primary">"Add benefit"</button>
-            </ActionForm>
-        </div>
-    }
+    .into_any()
 }

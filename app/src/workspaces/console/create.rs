@@ -2,8 +2,8 @@
 
 use crate::{
     components::{
-        banner_message, described_by, field_messages, ErrorBanner, FieldMessage, SelectField,
-        TextField,
+        banner_message, described_by, field_messages, EmptyState, ErrorBanner, FieldMessage,
+        SelectField, TextField,
     },
     workspaces::{CreateAgreementStaff, CreateOrganizationStaff},
 };
@@ -91,8 +91,72 @@ fn AddressListField(
     }
 }
 
+/// The organization of a new agreement: a list of the existing ones by name (the value sent is
+/// the name, as the command line takes it), or the name typed when there are too many to list.
 #[component]
-pub(super) fn AgreementForm(action: ServerAction<CreateAgreementStaff>) -> impl IntoView {
+fn OrganizationChoice(
+    organizations: Vec<String>,
+    too_many: bool,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    if too_many {
+        return view! {
+            <TextField
+                label="Organization"
+                name="organization"
+                autocomplete="off"
+                hint="The organization's name, exactly as it was created."
+                required=true
+                error
+            />
+        }
+        .into_any();
+    }
+    let id = "field-organization";
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field">
+            <label for=id>"Organization"</label>
+            <select
+                id=id
+                name="organization"
+                required=true
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=move || error.get().is_some().then(|| described.clone())
+            >
+                // Nothing is chosen for the operator: an agreement for the wrong customer is
+                // worse than a form that asks.
+                <option value="">"Choose an organization"</option>
+                {organizations
+                    .into_iter()
+                    .map(|name| {
+                        let value = name.clone();
+                        view! { <option value=value>{name}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <FieldMessage id=error_id error />
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub(super) fn AgreementForm(
+    action: ServerAction<CreateAgreementStaff>,
+    organizations: Vec<String>,
+    too_many_organizations: bool,
+) -> impl IntoView {
+    if organizations.is_empty() && !too_many_organizations {
+        return view! {
+            <section class="card" aria-labelledby="agreement-heading">
+                <h2 id="agreement-heading">"New agreement"</h2>
+                <EmptyState text="An agreement belongs to an organization, and there is none yet. Create the organization first." />
+            </section>
+        }
+        .into_any();
+    }
     let error = last_error(action);
     let field = field_messages(error);
     let types = vec![
@@ -117,12 +181,9 @@ pub(super) fn AgreementForm(action: ServerAction<CreateAgreementStaff>) -> impl 
                 error.get().and_then(|e| banner_message(&e, AGREEMENT_FIELDS))
             }) />
             <ActionForm action attr:class="stack">
-                <TextField
-                    label="Organization"
-                    name="organization"
-                    autocomplete="off"
-                    hint="The organization's name, exactly as it was created."
-                    required=true
+                <OrganizationChoice
+                    organizations
+                    too_many=too_many_organizations
                     error=field("organization")
                 />
                 <SelectField
@@ -204,4 +265,5 @@ pub(super) fn AgreementForm(action: ServerAction<CreateAgreementStaff>) -> impl 
             </ActionForm>
         </section>
     }
+    .into_any()
 }

@@ -146,6 +146,10 @@ on_both_engines!(the_page_renders_the_chart_and_the_nav_links_to_it, |app| {
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("role=\"img\""), "{}", page.body);
     assert!(page.body.contains("<title>"), "{}", page.body);
+    // The chart scales to its box (a viewBox, no fixed width) and has a legend of its colours.
+    assert!(page.body.contains("viewBox=\"0 0 "), "{}", page.body);
+    assert!(!page.body.contains("<svg width"), "{}", page.body);
+    assert!(page.body.contains("swatch opened"), "{}", page.body);
     assert!(page.body.contains("All Workspaces"), "{}", page.body);
     assert!(page.body.contains("Export to CSV"), "{}", page.body);
     // The agreement's CSAM gets the form recording a proactive service; a customer does not.

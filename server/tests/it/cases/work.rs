@@ -171,7 +171,7 @@ on_both_engines!(list_filters_searches_and_pages, |app| {
         .await;
     assert_eq!(page.status, 200);
     assert!(
-        page.body.contains("Open a case"),
+        page.body.contains("New support request"),
         "support contacts see the form"
     );
     let page = app
@@ -181,7 +181,9 @@ on_both_engines!(list_filters_searches_and_pages, |app| {
         )
         .await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Only support contacts can open"));
+    assert!(page
+        .body
+        .contains("Only support contacts open support cases"));
     let page = app
         .get(
             &format!("/workspaces/{}/cases/{}", w.workspace, mine[2]),

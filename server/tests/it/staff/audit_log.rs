@@ -69,12 +69,22 @@ on_both_engines!(audit_log_is_read_by_administrators_and_staff, |app| {
     assert_eq!(page.status, 200);
     for expected in [
         "Audit log",
-        "invitation.accept",
+        // The action in words, its code beside it in small print.
+        "Invitation accepted",
+        "Agreement activated",
         "When (UTC)",
         "Page 1 of 1",
+        // The breadcrumb back to the workspace.
+        "aria-label=\"Breadcrumb\"",
     ] {
         assert!(page.body.contains(expected), "{expected}");
     }
+    assert!(
+        page.body
+            .contains(&format!("{} entries, newest first", parsed.total)),
+        "{}",
+        page.body
+    );
     let page = app
         .get(&format!("/workspaces/{default}/audit"), Some(&alex))
         .await;
@@ -158,4 +168,11 @@ on_both_engines!(audit_log_is_read_by_administrators_and_staff, |app| {
         .await;
     assert!(page.body.contains("Page 2 of 2"), "{}", page.body);
     assert!(page.body.contains("Previous page"));
+    // The oldest inserted entry (4,000,000,000 s): shown for people, ISO 8601 for machines.
+    assert!(
+        page.body.contains("datetime=\"2096-10-02T07:06:40Z\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("2 Oct 2096, 07:06 UTC"), "{}", page.body);
 });

@@ -287,20 +287,38 @@ on_both_engines!(
             1
         );
 
-        // The console shows both workspaces of the agreement, and the CSAM's forms.
+        // The console lists the agreement with both workspaces and links to its page, which
+        // holds the CSAM's forms.
         let console = app.call("staff_console", &[], Some(&staff.csam), &[]).await;
         assert!(
             console.body.contains("Default Workspace") && console.body.contains("Finance"),
             "{}",
             console.body
         );
-        let page = app.get("/staff?done=workspace", Some(&staff.csam)).await;
+        let page = app.get("/staff", Some(&staff.csam)).await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body
+                .contains(&format!("href=\"/staff/agreements/{agreement}\"")),
+            "{}",
+            page.body
+        );
+        for absent in ["New agreement", "Add a workspace", "Add a benefit"] {
+            assert!(!page.body.contains(absent), "{absent}");
+        }
+        let page = app
+            .get(
+                &format!("/staff/agreements/{agreement}?done=workspace"),
+                Some(&staff.csam),
+            )
+            .await;
         assert_eq!(page.status, 200);
         for expected in [
             "Add a workspace",
             "Add a benefit",
             "The workspace was created",
             "Finance",
+            "Security assessment (Add-on)",
         ] {
             assert!(page.body.contains(expected), "{expected}");
         }
