@@ -9,7 +9,7 @@ mod words;
 
 pub use confirm::Confirm;
 pub use dates::{format_date, format_date_time, format_iso_date, format_month};
-pub use page::{Breadcrumbs, EmptyState, ErrorNotice, TableBox};
+pub use page::{respond_with, Breadcrumbs, EmptyState, ErrorNotice, TableBox};
 pub use words::{count, plural};
 
 use crate::error::AppError;

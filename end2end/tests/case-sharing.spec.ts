@@ -29,7 +29,7 @@ async function openCase(page: Page, title: string): Promise<{ url: string; works
 /** `page` gets "not found" at `url` and the title is nowhere in the page, not even its data. */
 async function expectNotFound(page: Page, url: string, title: string) {
   await page.goto(url);
-  await expect(page.getByText('We could not find that.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await expect(page.getByText(title)).toHaveCount(0);
   expect(await page.content(), url).not.toContain(title);
 }

@@ -65,7 +65,7 @@ test('a support contact opens a case, the CSAM answers and records time, and out
   // Someone outside the workspace gets "not found" for the same address.
   const stranger = await person(`stranger-${projectTag(testInfo)}@contoso.com`, E2E_PASSWORD);
   await stranger.goto(caseUrl);
-  await expect(stranger.getByText('We could not find that.')).toBeVisible();
+  await expect(stranger.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await expect(stranger.getByText(title)).toHaveCount(0);
 });
 

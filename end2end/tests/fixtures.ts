@@ -1,5 +1,5 @@
 import { test as base, expect, Page } from '@playwright/test';
-import { accountMenu, E2E_PASSWORD, signIn } from './helpers';
+import { accountMenu, E2E_PASSWORD, settled, signIn } from './helpers';
 
 type Kind = 'Work or school account' | 'Personal account';
 
@@ -31,6 +31,7 @@ export const test = base.extend<People>({
       const page = await otherPerson();
       await signIn(page, email, password, kind);
       await expect(accountMenu(page)).toBeVisible();
+      await settled(page);
       return page;
     });
   },

@@ -44,7 +44,7 @@ test('an administrator makes a group, a case shared with it is seen by its membe
   const caseUrl = new URL(alex.url()).pathname;
   const member = await person(memberEmail, E2E_PASSWORD);
   await member.goto(caseUrl);
-  await expect(member.getByText('We could not find that.')).toBeVisible();
+  await expect(member.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 
   // Alex shares it with the group.
   const share = alex.getByRole('region', { name: 'Share this case' });
@@ -68,6 +68,6 @@ test('an administrator makes a group, a case shared with it is seen by its membe
     .click();
   await expect(megan.getByText('The member was taken out of the group.')).toBeVisible();
   await member.goto(caseUrl);
-  await expect(member.getByText('We could not find that.')).toBeVisible();
+  await expect(member.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await expect(member.getByText(title)).toHaveCount(0);
 });

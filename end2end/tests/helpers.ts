@@ -49,6 +49,29 @@ export function header(page: Page) {
   return page.locator('header');
 }
 
+/**
+ * With JavaScript, waits until the page has hydrated: before that its forms post and its links
+ * load pages as they would without JavaScript, and a journey that expects the page to answer in
+ * place must wait. Without JavaScript it returns at once.
+ */
+export async function hydrated(page: Page) {
+  if (test.info().project.use.javaScriptEnabled === false) return;
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+}
+
+/**
+ * After signing in, waits until the landing page is on screen and live: the account menu shows
+ * as soon as the session exists, but home's code (and its step on to the workspace) may still
+ * be loading, and a click in that moment can be overtaken by that step.
+ */
+export async function settled(page: Page) {
+  await expect(page).not.toHaveURL(/\/sign-in/);
+  // The address changes as soon as the step starts, while "Sign in" stays on screen until the
+  // next page's code has arrived: wait for the next page's own heading.
+  await expect(page.locator('main h1').filter({ hasNotText: /^Sign in$/ })).toBeVisible();
+  await hydrated(page);
+}
+
 /** The account menu's button in the header: it shows the signed-in person's name. */
 export function accountMenu(page: Page) {
   return header(page).locator('details.account-menu > summary');

@@ -1,6 +1,6 @@
 import { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { accountMenu, E2E_PASSWORD, expectAccessible, invitationLink, invitationLinks, nav, newestMail, projectTag, signIn, signOut } from './helpers';
+import { accountMenu, hydrated, E2E_PASSWORD, expectAccessible, invitationLink, invitationLinks, nav, newestMail, projectTag, signIn, signOut } from './helpers';
 
 // One story per project: the Services Administrator registers, then invites people. serve.sh
 // gives each project a Premier and a Unified agreement whose Services Administrator is
@@ -42,6 +42,7 @@ async function register(page: Page, link: string, name: string) {
 async function invite(page: Page, addresses: string) {
   await nav(page).getByRole('link', { name: 'Manage Users' }).click();
   await expect(page.getByRole('heading', { name: 'Manage Users' })).toBeVisible();
+  await hydrated(page);
   await page.getByLabel('Email addresses').fill(addresses);
   await page.getByRole('button', { name: 'Invite', exact: true }).click();
 }

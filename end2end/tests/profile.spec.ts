@@ -6,7 +6,7 @@ test('Edit Profile saves every field and they survive a reload', async ({ page }
   await signIn(page, account.email, E2E_PASSWORD);
   await openProfile(page);
   await expect(page.getByRole('heading', { name: 'Edit Profile' })).toBeVisible();
-  await expect(page.getByText(account.email)).toBeVisible();
+  await expect(page.locator('main').getByText(account.email)).toBeVisible();
   await expectAccessible(page);
 
   const newName = `${account.name} (edited)`;

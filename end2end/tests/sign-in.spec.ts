@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { accountMenu, DEMO_PASSWORD, E2E_PASSWORD, enterIdentifier, expectAccessible, expectSignedInAs, header, ownAccount, signIn, signOut } from './helpers';
+import { accountMenu, DEMO_PASSWORD, E2E_PASSWORD, enterIdentifier, expectAccessible, expectSignedInAs, header, ownAccount, settled, signIn, signOut } from './helpers';
 
 test('a work account signs in and lands on its main page', async ({ page }) => {
   await page.goto('/sign-in');
@@ -82,7 +82,7 @@ test('sign out ends the session', async ({ page }, testInfo) => {
   await expectSignedInAs(page, account.name);
   // The home page's code arrives after the header shows the name: until then the sign-in page
   // is still on screen, and its heading would answer the check below before signing out.
-  await expect(page).not.toHaveURL(/\/sign-in/);
+  await settled(page);
   await signOut(page);
   await expect(page).toHaveURL(/\/sign-in/);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();

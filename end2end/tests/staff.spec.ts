@@ -1,11 +1,11 @@
 import { expect, test } from './fixtures';
-import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, invitationLink, nav, projectTag, signIn } from './helpers';
+import { DEMO_PASSWORD, E2E_PASSWORD, expectAccessible, invitationLink, nav, projectTag, settled, signIn } from './helpers';
 import type { Page } from '@playwright/test';
 
 /** The provider's part of the side navigation leads to the staff console. */
 async function openStaffConsole(page: Page) {
   // Home's code arrives after the shell: a click before that lost to the pending navigation.
-  await expect(page).not.toHaveURL(/\/sign-in/);
+  await settled(page);
   await nav(page).getByRole('link', { name: 'Staff console' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Staff console' })).toBeVisible();
 }

@@ -12,9 +12,11 @@ use app::{
 };
 use axum::{body::Body, extract::Request, routing::get, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
+};
 use sqlx::migrate::Migrator;
-use std::net::IpAddr;
+use std::{net::IpAddr, sync::OnceLock};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -131,9 +133,19 @@ pub async fn open_database(url: &str) -> Result<Db, String> {
     Ok(db)
 }
 
+/// The app's routes, listed once per process. Listing them runs the app with resource loading
+/// suppressed through a flag that is global to the process (leptos_server 0.8.8): a page whose
+/// resource first polls on another thread meanwhile waits forever (leptos issue #4773, fixed
+/// after 0.8). One server builds its router once, before it serves; the test binary builds a
+/// router per test while other tests render pages, and one page in a few hundred runs hung.
+pub fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application: pages, server functions, static files and the security layers.
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let hashed_names = options.hash_files;
     let context = {
         let state = state.clone();

@@ -30,13 +30,7 @@ pub fn Breadcrumbs(
 /// on the server the matching HTTP status, so another tenant's id answers 404 to a browser too.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(
-            http::StatusCode::from_u16(error.status())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
+    respond_with(&error);
     let (title, reason) = match &error {
         AppError::NotFound => (
             "Page not found",
@@ -55,6 +49,20 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             </ul>
         </div>
     }
+}
+
+/// On the server, gives the page the HTTP status of `error` (a page that shows an error of its
+/// own words calls this too). In the browser it does nothing.
+pub fn respond_with(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(error.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
 }
 
 /// A table that scrolls sideways inside its own box on a narrow screen instead of widening the

@@ -4,7 +4,9 @@
 use crate::{
     accounts::pages::SessionEpoch,
     accounts::{pages::encode, SignOut},
-    components::{banner_message, field_messages, ErrorBanner, ErrorNotice, TextField},
+    components::{
+        banner_message, field_messages, respond_with, ErrorBanner, ErrorNotice, TextField,
+    },
     invitations::{
         invitation_preview, AcceptInvitation, InvitationDetails, PreviewStatus,
         RegisterFromInvitation,
@@ -31,11 +33,13 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                                 .into_any()
                         }
                         Err(crate::error::AppError::NotFound) => {
+                            respond_with(&crate::error::AppError::NotFound);
                             view! {
-                                <ErrorNotice error=crate::error::AppError::NotFound />
-                                <p>
+                                <h1>"Your invitation"</h1>
+                                <p class="banner banner-error" role="alert">
                                     "This invitation link is not valid. Check that you opened the whole link from the email, or ask your administrator to send the invitation again."
                                 </p>
+                                <p><a href="/sign-in">"Sign in"</a></p>
                             }
                                 .into_any()
                         }

@@ -98,8 +98,14 @@ pub(super) fn UserRowView(
     view! {
         <tr>
             <td>{name}</td>
-            <td>{row.email.clone()}</td>
-            <td>{row.account_kind.map(|k| k.label()).unwrap_or("—")}</td>
+            // The account kind under the address: one column fewer, so the table (and its
+            // actions) fits a laptop's width.
+            <td>
+                {row.email.clone()}
+                {row
+                    .account_kind
+                    .map(|k| view! { <br /><span class="hint">{k.label()}</span> })}
+            </td>
             <td>
                 {row.roles.join(", ")}
                 {view_all_toggle}

@@ -60,19 +60,19 @@ pub(super) fn UsersTable(data: UserPage, actions: Actions) -> AnyView {
         let q = &header_q;
         let active = key == sort;
         let next_desc = active && !desc;
-        let aria = if active {
-            if desc {
-                "descending"
-            } else {
-                "ascending"
-            }
-        } else {
-            "none"
+        // The arrow is for the eye; `aria-sort` tells assistive technology the same.
+        let (aria, arrow) = match (active, desc) {
+            (true, true) => ("descending", "↓"),
+            (true, false) => ("ascending", "↑"),
+            (false, _) => ("none", "↕"),
         };
         let href = page_link(ws, q, key.as_str(), next_desc, 1);
         view! {
             <th scope="col" aria-sort=aria>
-                <a href=href>{key.label()}</a>
+                <a href=href>
+                    {key.label()}
+                    <span class="sort-arrow" aria-hidden="true">{format!(" {arrow}")}</span>
+                </a>
             </th>
         }
     };
@@ -83,7 +83,6 @@ pub(super) fn UsersTable(data: UserPage, actions: Actions) -> AnyView {
                 <tr>
                     {header(SortKey::Name)}
                     {header(SortKey::Email)}
-                    <th scope="col">"Account kind"</th>
                     <th scope="col">"Roles"</th>
                     <th scope="col">"Support Contact"</th>
                     {header(SortKey::Status)}
