@@ -162,4 +162,5 @@ mod activation;
 mod lifecycle;
 mod manage_users;
 mod matrix;
+mod navigation;
 mod probe;
