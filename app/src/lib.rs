@@ -40,10 +40,8 @@ use leptos_router::{
 };
 
 /// The HTML document around the app. The nonce from `leptos_axum` goes on every inline script
-/// leptos emits, and the server's Content-Security-Policy names it.
+/// leptos emits; the server's security layer names it in the page's Content-Security-Policy.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -60,25 +58,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
-    }
-}
-
-/// Names this response's nonce in its Content-Security-Policy: only leptos' own inline scripts
-/// run; `'wasm-unsafe-eval'` lets the WASM bundle compile.
-#[cfg(feature = "ssr")]
-fn content_security_policy() {
-    if let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        let policy = format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-             style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-             base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-        );
-        if let Ok(value) = http::HeaderValue::from_str(&policy) {
-            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-        }
     }
 }
 

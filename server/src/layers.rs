@@ -140,13 +140,55 @@ pub struct Headers {
     pub immutable_pkg: bool,
 }
 
-/// The pages carry a nonce-based Content-Security-Policy set while rendering (`app::shell`);
-/// every other response gets the strict default here.
+/// The nonce of the page being rendered, handed by the render (`hand_nonce_to_headers`, run in
+/// every render's context) to `security_headers`, which names it in the page's policy. (It was
+/// set through leptos' `ResponseOptions` while rendering the shell; about one first page load in
+/// fifteen after signing in came out with the default policy instead, which blocked every inline
+/// script, so the page never hydrated. This path does not depend on that.)
+#[derive(Clone, Default)]
+pub struct PageNonce(std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl PageNonce {
+    fn take(&self) -> Option<String> {
+        self.0.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
+/// Called in the context of every render: a page's nonce goes to its request's `PageNonce`.
+pub fn hand_nonce_to_headers() {
+    use leptos::prelude::use_context;
+    if let (Some(parts), Some(nonce)) = (
+        use_context::<axum::http::request::Parts>(),
+        leptos::nonce::use_nonce(),
+    ) {
+        if let Some(slot) = parts.extensions.get::<PageNonce>() {
+            if let Ok(mut slot) = slot.0.lock() {
+                *slot = Some(nonce.to_string());
+            }
+        }
+    }
+}
+
+/// A page's policy: only leptos' own inline scripts (carrying the nonce) run;
+/// `'wasm-unsafe-eval'` lets the WASM bundle compile.
+fn page_policy(nonce: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ))
+    .ok()
+}
+
+/// Pages carry a nonce-based Content-Security-Policy (their nonce comes from the render, see
+/// `PageNonce`); every other response gets the strict default here.
 pub async fn security_headers(
     State(settings): State<Headers>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
+    let nonce = PageNonce::default();
+    req.extensions_mut().insert(nonce.clone());
     let path = req.uri().path();
     let pkg = path.starts_with("/pkg/");
     // wasm-bindgen's snippets keep their names in every build: never immutable.
@@ -161,7 +203,9 @@ pub async fn security_headers(
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::REFERRER_POLICY, "same-origin");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+    if let Some(policy) = nonce.take().as_deref().and_then(page_policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    } else if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         set(
             headers,
             header::CONTENT_SECURITY_POLICY,

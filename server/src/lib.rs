@@ -149,7 +149,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let hashed_names = options.hash_files;
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            layers::hand_nonce_to_headers();
+        }
     };
     let server_fns = {
         let context = context.clone();
