@@ -58,6 +58,10 @@ if $with_tests; then
   if ! command -v brotli >/dev/null; then
     apt_install brotli
   fi
+  # The invoice tests read the PDF's text back with pdftotext.
+  if ! command -v pdftotext >/dev/null; then
+    apt_install poppler-utils
+  fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
     step "installing the end-to-end test packages"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

@@ -17,7 +17,7 @@ use crate::auth::{
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-pub use repo::NewAccount;
+pub use repo::{NewAccount, NewOrganization};
 use serde::{Deserialize, Serialize};
 use types::AccountKind;
 
@@ -119,6 +119,29 @@ pub async fn insert_account(
     ip: &str,
 ) -> Result<i64, AppError> {
     repo::insert_account(tx, account, actor, ip).await
+}
+
+/// Writes an organization and its first domain inside the caller's transaction (sign-up creates
+/// the organization, its first user and their role together). For other domains.
+#[cfg(feature = "ssr")]
+pub async fn insert_organization(
+    tx: &mut crate::db::Tx,
+    org: &NewOrganization,
+    verified: bool,
+    actor: crate::auth::audit::Actor<'_>,
+    ip: &str,
+) -> Result<i64, AppError> {
+    repo::insert_organization(tx, org, verified, actor, ip).await
+}
+
+/// The work account of `organization_id` with this canonical address: (id, name, address).
+#[cfg(feature = "ssr")]
+pub async fn work_account_in(
+    tx: &mut crate::db::Tx,
+    organization_id: i64,
+    email_canonical: &str,
+) -> Result<Option<(i64, String, String)>, AppError> {
+    repo::work_account_in(tx, organization_id, email_canonical).await
 }
 
 /// The organization whose verified domain this is, if any (a new account's kind follows it).

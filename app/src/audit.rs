@@ -8,7 +8,7 @@ pub mod pages;
 pub mod repo;
 
 #[cfg(feature = "ssr")]
-use crate::auth::guard::{require, Authorized, Permission};
+use crate::auth::guard::{require, require_org, Authorized, OrgPermission, Permission};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -54,6 +54,8 @@ pub fn action_label(code: &str) -> String {
         "invitation.resend" => "Invitation sent again",
         "invitation.revoke" => "Invitation revoked",
         "invitation.accept" => "Invitation accepted",
+        "license.assign" => "Assigned a license",
+        "license.unassign" => "Took a license back",
         "member.add" => "Member added",
         "member.remove" => "Member removed",
         "member.make_workspace_admin" => "Made Workspace Administrator",
@@ -62,7 +64,17 @@ pub fn action_label(code: &str) -> String {
         "member.support_contact_off" => "No longer support contact",
         "member.view_all_cases_on" => "Allowed to view all cases",
         "member.view_all_cases_off" => "No longer views all cases",
+        "offer.create" => "Created an offer",
         "organization.create" => "Organization created",
+        "organization.sign_up" => "Signed the organization up",
+        "role.assign" => "Assigned an administrative role",
+        "role.remove" => "Removed an administrative role",
+        "subscription.buy" => "Bought a subscription",
+        "subscription.upgrade" => "Upgraded a trial",
+        "subscription.quantity" => "Changed a quantity",
+        "subscription.recurring" => "Turned recurring billing on or off",
+        "subscription.cancel" => "Cancelled a subscription",
+        "subscription.renew" => "Renewed a subscription",
         "workspace.create" => "Workspace created",
         "workspace.allow_personal_accounts" => "Personal accounts allowed",
         "workspace.refuse_personal_accounts" => "Personal accounts refused",
@@ -138,6 +150,25 @@ pub async fn audit_log(workspace_id: i64, page: i64) -> Result<AuditPage, AppErr
     repo::list(&state.db, &scope, page).await
 }
 
+/// One page of an organization's own log: its entries outside any agreement and workspace
+/// (roles, subscriptions, licenses, sign-up).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationAuditPage {
+    pub organization_name: String,
+    pub rows: Vec<AuditRow>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+/// One page (50 entries, newest first) of the caller's organization's log: its Global
+/// Administrators.
+#[server(endpoint = "organization_audit_log")]
+pub async fn organization_audit_log(page: i64) -> Result<OrganizationAuditPage, AppError> {
+    let Authorized { state, scope, .. } = require_org(OrgPermission::ManageRoles).await?;
+    repo::list_organization(&state.db, &scope, page).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +178,11 @@ mod tests {
         assert_eq!(action_label("member.add"), "Member added");
         assert_eq!(action_label("invitation.accept"), "Invitation accepted");
         assert_eq!(action_label("case.open"), "Case opened");
+        assert_eq!(
+            action_label("role.assign"),
+            "Assigned an administrative role"
+        );
+        assert_eq!(action_label("subscription.renew"), "Renewed a subscription");
         // A code this list does not know yet is still readable.
         assert_eq!(action_label("group.rename"), "Group rename");
         assert_eq!(action_label("test.entry_07"), "Test entry 07");

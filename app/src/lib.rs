@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod activity;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod cases;
 pub mod components;
 #[cfg(feature = "ssr")]
@@ -16,8 +17,10 @@ pub mod invitations;
 #[cfg(feature = "ssr")]
 pub mod mail;
 pub mod members;
+pub mod organizations;
 #[cfg(feature = "ssr")]
 pub mod security;
+pub mod services;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -142,11 +145,20 @@ fn Frame() -> impl IntoView {
                     view={Lazy::<BulkImportRoute>::new()}
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/organization/roles") view={Lazy::<OrgRolesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/organization/audit") view={Lazy::<OrgAuditRoute>::new()} ssr=SsrMode::Async />
                 <Route
                     path=path!("/invitations/accept")
                     view={Lazy::<AcceptInvitationRoute>::new()}
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/invoices/:id") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/catalogue") view={Lazy::<CatalogueRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/confirm-email") view={Lazy::<ConfirmEmailRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/services") view={Lazy::<ServicesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/services/:id") view={Lazy::<ServiceRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/staff/offers") view={Lazy::<StaffOffersRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </div>
     }
@@ -174,7 +186,7 @@ macro_rules! lazy_pages {
 
 lazy_pages! {
     HomeRoute => HomePage,
-    ProfileRoute => accounts::pages::ProfilePage,
+    ProfileRoute => ProfileWithLicenses,
     WorkspaceRoute => workspaces::pages::WorkspacePage,
     ActivityRoute => activity::pages::ActivityPage,
     StaffConsoleRoute => workspaces::console::StaffConsolePage,
@@ -186,6 +198,25 @@ lazy_pages! {
     ManageUsersRoute => members::pages::ManageUsersPage,
     BulkImportRoute => invitations::import_page::BulkImportPage,
     AcceptInvitationRoute => invitations::pages::AcceptInvitationPage,
+    InvoiceRoute => billing::pages::InvoicePage,
+    CatalogueRoute => services::pages::CataloguePage,
+    SignUpRoute => services::pages::SignUpPage,
+    ConfirmEmailRoute => services::pages::ConfirmEmailPage,
+    ServicesRoute => services::pages::ServicesPage,
+    ServiceRoute => services::pages::ServicePage,
+    StaffOffersRoute => services::pages::StaffOffersPage,
+    OrgRolesRoute => organizations::pages::OrgRolesPage,
+    OrgAuditRoute => organizations::audit_page::OrgAuditPage,
+}
+
+/// Edit Profile, with the licenses the person holds (the services domain's part of the page).
+#[component]
+fn ProfileWithLicenses() -> impl IntoView {
+    view! {
+        <accounts::pages::ProfilePage>
+            <services::pages::MyLicenses />
+        </accounts::pages::ProfilePage>
+    }
 }
 
 /// The main page: the workspace used last (or the first one) opens; someone with no workspace
@@ -194,6 +225,7 @@ lazy_pages! {
 fn HomePage() -> impl IntoView {
     let user = expect_context::<UserResource>().0;
     let mine = Resource::new(|| (), |_| workspaces::my_workspaces());
+    let nav = expect_context::<shell::NavResource>().0;
     view! {
         <RequireUser>
             <main class="page" id="main">
@@ -203,6 +235,11 @@ fn HomePage() -> impl IntoView {
                         let mine = mine.await.ok();
                         if let Some(current) = mine.as_ref().and_then(|m| m.current) {
                             return view! { <Redirect path=format!("/workspaces/{current}") /> }.into_any();
+                        }
+                        // An organization's administrator with no workspace yet (a new sign-up)
+                        // has their organization's services to manage.
+                        if nav.await.ok().is_some_and(|n| n.organization.is_some()) {
+                            return view! { <Redirect path="/services" /> }.into_any();
                         }
                         let staff = mine.is_some_and(|m| m.is_staff);
                         // The provider's staff hold no agreement of their own: they are told

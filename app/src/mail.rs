@@ -92,6 +92,33 @@ pub async fn enqueue_all(tx: &mut Tx, messages: Vec<Outgoing>) -> sqlx::Result<(
     .await
 }
 
+/// Queues a sign-up's address-confirmation mail without its token: the worker makes the token
+/// as the message leaves and puts it at `token_at` (characters into `body`).
+pub async fn enqueue_confirmation(
+    tx: &mut Tx,
+    to: &str,
+    subject: &str,
+    body: &str,
+    confirmation_id: i64,
+    token_at: i64,
+) -> sqlx::Result<()> {
+    let now = now();
+    sqlx::query(
+        "INSERT INTO outbox (to_address, subject, body, confirmation_id, token_at, \
+         attempts, next_attempt_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $6, $6)",
+    )
+    .bind(to)
+    .bind(subject)
+    .bind(body)
+    .bind(confirmation_id)
+    .bind(token_at)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Queues one plain-text message in the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, to: &str, subject: &str, body: &str) -> sqlx::Result<()> {
     enqueue_many(tx, &[to.to_owned()], subject, body).await

@@ -208,17 +208,32 @@ fn NavLinks(nav: Navigation) -> impl IntoView {
             </ul>
         }
     });
+    let organization = nav.organization.map(|org| {
+        view! {
+            <p class="nav-heading" id="nav-organization">{org.name}</p>
+            <ul aria-labelledby="nav-organization">
+                <li><A href="/services">"Services"</A></li>
+                {org.identity.then(|| view! {
+                    <li><A href="/organization/roles">"Administrative roles"</A></li>
+                    <li><A href="/organization/audit">"Organization audit log"</A></li>
+                })}
+            </ul>
+        }
+    });
+    let operator = nav.is_operator;
     let staff = nav.is_staff.then(|| {
         view! {
             <p class="nav-heading" id="nav-provider">"Provider"</p>
             <ul aria-labelledby="nav-provider">
-                <li><A href="/staff">"Staff console"</A></li>
+                <li><A href="/staff" exact=true>"Staff console"</A></li>
+                {operator.then(|| view! { <li><A href="/staff/offers">"Offers"</A></li> })}
             </ul>
         }
     });
     view! {
         <nav class="side" aria-label="Portal">
             {workspace}
+            {organization}
             {staff}
         </nav>
     }

@@ -73,6 +73,19 @@ pub struct Navigation {
     pub workspaces: Vec<WorkspaceLink>,
     pub current: Option<CurrentWorkspace>,
     pub is_staff: bool,
+    pub is_operator: bool,
+    /// The caller's organization side ("Account for organizations"), for its administrators.
+    pub organization: Option<OrganizationTools>,
+}
+
+/// What the caller's administrative roles open in their organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationTools {
+    pub name: String,
+    /// The Services page (any administrative role).
+    pub services: bool,
+    /// Administrative roles and the organization's audit log (Global Administrators).
+    pub identity: bool,
 }
 
 /// The workspace the shell's navigation is about, with what the caller may open there.

@@ -164,6 +164,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     let health_state = state.clone();
     let upload_state = state.clone();
     let export_state = state.clone();
+    let invoice_state = state.clone();
     Router::new()
         // Server functions change state only through POST; a GET is answered 405 by axum.
         .route("/api/{*fn_name}", axum::routing::post(server_fns))
@@ -185,6 +186,14 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             get(move |query, headers| {
                 let state = export_state.clone();
                 async move { app::activity::export::export(state, query, headers).await }
+            }),
+        )
+        // An invoice as PDF: a download, authorized like its page.
+        .route(
+            "/invoices/{id}/pdf",
+            get(move |path, headers| {
+                let state = invoice_state.clone();
+                async move { app::billing::download::pdf(state, path, headers).await }
             }),
         )
         .route(

@@ -70,8 +70,10 @@ async fn run() -> Result<(), String> {
                 app::mail::Mailer::from_settings(&settings.mail_dir, settings.smtp_url.as_deref())?;
             let from = app::mail::from_address(&settings.base_url);
             let worker = app::mail::spawn_worker(state.db.clone(), mailer, from);
+            let lifecycle = app::services::lifecycle::spawn(state.db.clone());
             let served = serve(state, options, addr).await;
             worker.abort();
+            lifecycle.abort();
             served
         }
     }

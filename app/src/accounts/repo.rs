@@ -8,7 +8,8 @@ mod sign_in;
 
 pub use insert::{create_account, insert_account, NewAccount};
 pub use organizations::{
-    create_organization, organization_by_name, organization_for_domain, NewOrganization,
+    create_organization, insert_organization, organization_by_name, organization_for_domain,
+    work_account_in, NewOrganization,
 };
 pub use profile::{password_hash, profile, set_password, update_profile};
 pub use sign_in::{

@@ -1,8 +1,8 @@
 //! Writing and reading the audit log (server only).
 
 use crate::{
-    audit::{AuditPage, AuditRow, PAGE_SIZE},
-    auth::guard::WorkspaceScope,
+    audit::{AuditPage, AuditRow, OrganizationAuditPage, PAGE_SIZE},
+    auth::guard::{OrganizationScope, WorkspaceScope},
     error::AppError,
     state::Db,
 };
@@ -43,22 +43,60 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, page: i64) -> Result<AuditPag
     .bind((page - 1) * PAGE_SIZE)
     .fetch_all(db.pool())
     .await?
-    .into_iter()
-    .map(|r| -> Result<AuditRow, AppError> {
-        Ok(AuditRow {
-            at: r.try_get("created_at")?,
-            who: r.try_get("actor_label")?,
-            action: r.try_get("action")?,
-            object_type: r.try_get("object_type")?,
-            object_id: r.try_get("object_id")?,
-            detail: r.try_get("detail")?,
-            ip: r.try_get("ip")?,
-        })
-    })
+    .iter()
+    .map(row)
     .collect::<Result<Vec<_>, _>>()?;
     Ok(AuditPage {
         workspace_id: scope.workspace_id,
         workspace_name: scope.workspace_name.clone(),
+        rows,
+        total,
+        page,
+        page_size: PAGE_SIZE,
+    })
+}
+
+fn row(r: &sqlx::any::AnyRow) -> Result<AuditRow, AppError> {
+    Ok(AuditRow {
+        at: r.try_get("created_at")?,
+        who: r.try_get("actor_label")?,
+        action: r.try_get("action")?,
+        object_type: r.try_get("object_type")?,
+        object_id: r.try_get("object_id")?,
+        detail: r.try_get("detail")?,
+        ip: r.try_get("ip")?,
+    })
+}
+
+/// An organization's own log, newest first, one page of it: the entries of no agreement and no
+/// workspace (those have their own logs), read in the order of `audit_log_organization`.
+pub async fn list_organization(
+    db: &Db,
+    scope: &OrganizationScope,
+    page: i64,
+) -> Result<OrganizationAuditPage, AppError> {
+    const OWN: &str = "FROM audit_log WHERE organization_id = $1 \
+         AND workspace_id IS NULL AND agreement_id IS NULL";
+    let page = page.clamp(1, crate::db::MAX_PAGE);
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n {OWN}"))
+        .bind(scope.organization_id)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
+    let rows = sqlx::query(&format!(
+        "SELECT id, actor_label, action, object_type, object_id, detail, ip, created_at {OWN} \
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(scope.organization_id)
+    .bind(PAGE_SIZE)
+    .bind((page - 1) * PAGE_SIZE)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(row)
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok(OrganizationAuditPage {
+        organization_name: scope.organization_name.clone(),
         rows,
         total,
         page,

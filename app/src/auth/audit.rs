@@ -35,6 +35,32 @@ pub struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
+    /// An action of a signed-in account on an object of its organization (roles, subscriptions,
+    /// licenses): no workspace, so the organization's Global Administrators read it.
+    pub fn in_organization(
+        caller: &'a Caller,
+        organization_id: i64,
+        action: &'a str,
+        object: (&'a str, i64),
+        detail: String,
+        ip: &'a str,
+    ) -> Self {
+        Entry {
+            actor: Actor::Account {
+                id: caller.account_id,
+                label: &caller.display_name,
+            },
+            action,
+            object_type: object.0,
+            object_id: Some(object.1),
+            organization_id: Some(organization_id),
+            agreement_id: None,
+            workspace_id: None,
+            detail,
+            ip,
+        }
+    }
+
     /// An action of a signed-in account on an object of one workspace (cases, members, groups):
     /// the workspace, its agreement and organization come from the guard's scope.
     pub fn in_workspace(

@@ -3,6 +3,7 @@
 //! next request. A workspace or agreement the caller has no part in answers exactly like a
 //! missing one (404), so ids of other tenants reveal nothing.
 
+pub use crate::auth::organization::{OrgPermission, OrganizationScope};
 pub use crate::auth::scope::{AgreementPermission, AgreementScope, Permission, WorkspaceScope};
 
 use crate::{
@@ -112,6 +113,17 @@ pub async fn require_agreement(
 ) -> Result<Authorized<AgreementScope>, AppError> {
     let who = signed_in().await?;
     let scope = agreement(&who.state.db, &who.caller, agreement_id, permission).await?;
+    Ok(who.with(scope))
+}
+
+/// The first line of a server function of the caller's organization ("Account for
+/// organizations"): the organization is the caller's own, from their account.
+pub async fn require_org(
+    permission: OrgPermission,
+) -> Result<Authorized<OrganizationScope>, AppError> {
+    let who = signed_in().await?;
+    let scope =
+        crate::auth::organization::organization(&who.state.db, &who.caller, permission).await?;
     Ok(who.with(scope))
 }
 

@@ -150,3 +150,57 @@ impl AgreementStatus {
         }
     }
 }
+
+/// An organization's administrative roles (DESIGN, "Account for organizations"). A person may
+/// hold several; a person with none uses the portal for their own account only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgRole {
+    Global,
+    Billing,
+    User,
+}
+
+impl OrgRole {
+    pub const ALL: [OrgRole; 3] = [OrgRole::Global, OrgRole::Billing, OrgRole::User];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgRole::Global => "global",
+            OrgRole::Billing => "billing",
+            OrgRole::User => "user",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrgRole::Global => "Global Administrator",
+            OrgRole::Billing => "Billing Administrator",
+            OrgRole::User => "User Administrator",
+        }
+    }
+
+    /// What the role may do, in one sentence (the roles page says it beside each).
+    pub fn means(self) -> &'static str {
+        match self {
+            OrgRole::Global => {
+                "Everything on the Services and Identity pages; the only role that assigns administrative roles."
+            }
+            OrgRole::Billing => {
+                "Buys and manages subscriptions, reads invoices and opens support requests; does not manage users or licenses."
+            }
+            OrgRole::User => {
+                "Manages users, groups and license assignment; cannot change administrators."
+            }
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "global" => Some(OrgRole::Global),
+            "billing" => Some(OrgRole::Billing),
+            "user" => Some(OrgRole::User),
+            _ => None,
+        }
+    }
+}

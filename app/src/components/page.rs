@@ -34,7 +34,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let (title, reason) = match &error {
         AppError::NotFound => (
             "Page not found",
-            "There is nothing at this address, or it belongs to a workspace you are not a member of. Check the link you followed, or go back to your own pages.".to_owned(),
+            "There is nothing at this address, or it belongs to a workspace or an organization you are not part of. Check the link you followed, or go back to your own pages.".to_owned(),
         ),
         AppError::Forbidden(why) => ("You can't open this page", why.clone()),
         other => ("Something went wrong", other.to_string()),

@@ -28,6 +28,8 @@ struct Claimed {
     attempts: i64,
     /// An invitation mail: which invitation, and where in `body` its token goes.
     invitation: Option<(i64, i64)>,
+    /// An address-confirmation mail (sign-up): which confirmation, and where its token goes.
+    confirmation: Option<(i64, i64)>,
 }
 
 /// `body` with `secret` put in at `at` characters from the start (the end if it is shorter).
@@ -65,6 +67,29 @@ async fn with_fresh_token(
     Ok((renewed.rows_affected() == 1).then(|| with_secret(&message.body, token_at, &token)))
 }
 
+/// The same for an address confirmation (`email_confirmations`): the token is made as the mail
+/// leaves; none once the address is confirmed, the link expired, or a newer mail is queued.
+async fn with_fresh_confirmation(
+    db: &Db,
+    message: &Claimed,
+    confirmation_id: i64,
+    token_at: i64,
+) -> Result<Option<String>, AppError> {
+    let token = random_token();
+    let renewed = sqlx::query(
+        "UPDATE email_confirmations SET token_hash = $1 \
+         WHERE id = $2 AND confirmed_at IS NULL AND expires_at > $3 \
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.confirmation_id = $2 AND o.id > $4)",
+    )
+    .bind(hash_token(&token))
+    .bind(confirmation_id)
+    .bind(now())
+    .bind(message.id)
+    .execute(db.pool())
+    .await?;
+    Ok((renewed.rows_affected() == 1).then(|| with_secret(&message.body, token_at, &token)))
+}
+
 /// Leaves a message unsent for good, saying why.
 async fn set_aside(db: &Db, id: i64, reason: &str) -> Result<(), AppError> {
     sqlx::query(
@@ -90,9 +115,23 @@ pub async fn deliver_due(
     let claimed = claim(db, batch).await?;
     let mut sent = 0;
     for message in claimed {
-        let body = match message.invitation {
-            None => message.body.clone(),
-            Some((invitation_id, token_at)) => {
+        let body = match (message.invitation, message.confirmation) {
+            (None, Some((confirmation_id, token_at))) => {
+                match with_fresh_confirmation(db, &message, confirmation_id, token_at).await? {
+                    Some(body) => body,
+                    None => {
+                        set_aside(
+                            db,
+                            message.id,
+                            "the address is confirmed, or was sent again",
+                        )
+                        .await?;
+                        continue;
+                    }
+                }
+            }
+            (None, None) => message.body.clone(),
+            (Some((invitation_id, token_at)), _) => {
                 match with_fresh_token(db, &message, invitation_id, token_at).await? {
                     Some(body) => body,
                     None => {
@@ -134,7 +173,8 @@ async fn claim(db: &Db, batch: i64) -> Result<Vec<Claimed>, AppError> {
          WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
          AND (claimed_until IS NULL OR claimed_until <= $1) ORDER BY id LIMIT $3) \
          AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $1) \
-         RETURNING id, to_address, subject, body, attempts, invitation_id, token_at",
+         RETURNING id, to_address, subject, body, attempts, invitation_id, confirmation_id, \
+         token_at",
     )
     .bind(now)
     .bind(LEASE_SECS)
@@ -154,6 +194,13 @@ async fn claim(db: &Db, batch: i64) -> Result<Vec<Claimed>, AppError> {
                 attempts: row.try_get("attempts")?,
                 invitation: match (
                     row.try_get::<Option<i64>, _>("invitation_id")?,
+                    row.try_get::<Option<i64>, _>("token_at")?,
+                ) {
+                    (Some(id), Some(at)) => Some((id, at)),
+                    _ => None,
+                },
+                confirmation: match (
+                    row.try_get::<Option<i64>, _>("confirmation_id")?,
                     row.try_get::<Option<i64>, _>("token_at")?,
                 ) {
                     (Some(id), Some(at)) => Some((id, at)),

@@ -4,14 +4,14 @@
 use crate::{
     auth::{
         audit::{self as audit, Entry},
-        guard::{Authorized, Permission, WorkspaceScope},
+        guard::{Authorized, OrgPermission, Permission, WorkspaceScope},
         session::Caller,
     },
     error::AppError,
     state::{now, Db},
     workspaces::{
-        AgreementType, BenefitKind, BenefitView, CurrentWorkspace, Navigation, WorkspaceLink,
-        WorkspaceList, WorkspaceOverview,
+        AgreementType, BenefitKind, BenefitView, CurrentWorkspace, Navigation, OrganizationTools,
+        WorkspaceLink, WorkspaceList, WorkspaceOverview,
     },
 };
 use sqlx::Row;
@@ -97,10 +97,20 @@ pub async fn navigation(
         }
         None => None,
     };
+    let organization = crate::auth::organization::standing(db, caller)
+        .await?
+        .filter(|org| org.can(OrgPermission::ViewServices))
+        .map(|org| OrganizationTools {
+            services: true,
+            identity: org.can(OrgPermission::ManageRoles),
+            name: org.organization_name,
+        });
     Ok(Navigation {
         workspaces: list.items,
         current,
         is_staff: list.is_staff,
+        is_operator: caller.staff_role == Some(crate::auth::kinds::StaffRole::Operator),
+        organization,
     })
 }
 

@@ -63,6 +63,8 @@ pub async fn demo(state: &AppState, base_url: &str, members: usize) -> Result<St
         .map_err(|e| describe(&e))?;
     }
     let agreement = demo_agreement(state).await?;
+    // Before the sample members: `--members` makes every work account of Contoso a member.
+    let services = super::demo_services::load(state).await?;
     let mut out = if members > 0 {
         fill_demo_workspace(state, agreement, members).await?
     } else {
@@ -87,8 +89,9 @@ pub async fn demo(state: &AppState, base_url: &str, members: usize) -> Result<St
     out.push_str(&format!(
         "Staff: {DEMO_OPERATOR} (operator) and {DEMO_CSAM} (CSAM), same password.\n\
          Contoso's Premier agreement {agreement} is active: Megan (work) is its Services \
-         Administrator and Alex a support contact of the Default Workspace."
+         Administrator and Alex a support contact of the Default Workspace.\n"
     ));
+    out.push_str(&services);
     Ok(out)
 }
 

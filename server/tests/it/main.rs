@@ -7,11 +7,14 @@ mod common;
 
 mod activity;
 mod authorization;
+mod billing;
 mod bulk;
 mod cases;
 mod cli;
 mod mail;
+mod organizations;
 mod repository;
+mod services;
 mod sign_in;
 mod staff;
 mod sweep;

@@ -23,6 +23,12 @@ const PUBLIC_SERVER_FNS: &[(&str, u16)] = &[
     ("/api/invitation_preview", 404),
     // A new account is created from the invitation link itself ("x" is too short a password).
     ("/api/register_from_invitation", 422),
+    // "Sign up for services": the public catalogue of offers.
+    ("/api/catalogue", 200),
+    // A visitor signs their organization up ("x" is no organization name, no address).
+    ("/api/sign_up", 422),
+    // The link of the sign-up's confirmation mail ("x" is no such link).
+    ("/api/confirm_email", 409),
 ];
 
 /// Pages anyone may open (the path as the router lists it). One line each: why.
@@ -31,6 +37,10 @@ const PUBLIC_PAGES: &[(&str, u16)] = &[
     ("/sign-in", 200),
     // The invitation link lands here before its holder has an account (no token: "not found").
     ("/invitations/accept", 404),
+    // The catalogue, sign-up and the confirmation link are for visitors.
+    ("/catalogue", 200),
+    ("/sign-up", 200),
+    ("/confirm-email", 200),
 ];
 
 /// The routes `server/src/lib.rs` adds beside the pages and server functions, each called
@@ -54,6 +64,14 @@ const PLAIN_ROUTES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         303,
         Some("/sign-in?next=%2Factivity"),
     ),
+    // An invoice's PDF: to "Sign in", and back to the invoice's page after.
+    (
+        "GET",
+        "/invoices/{id}/pdf",
+        "/invoices/1/pdf",
+        303,
+        Some("/sign-in?next=%2Finvoices%2F1"),
+    ),
     // Public: load balancers and the operator probe it (it says only "ok").
     ("GET", "/healthz", "/healthz", 200, None),
 ];
@@ -73,15 +91,31 @@ const FORM: &[(&str, &str)] = &[
     ("invitation_id", "1"),
     ("import_id", "1"),
     ("agreement_id", "1"),
+    ("invoice_id", "1"),
+    ("offer_id", "1"),
+    ("subscription_id", "1"),
+    ("service_id", "1"),
     ("page", "1"),
     ("workspace", "1"),
     // Switches.
     ("mine", "false"),
+    ("trial", "false"),
     ("descending", "false"),
     ("on", "x"),
     ("allow", "x"),
     // Text.
     ("title", "x"),
+    ("quantity", "x"),
+    ("recurring", "x"),
+    ("reason", "x"),
+    ("offer[service]", "x"),
+    ("offer[name]", "x"),
+    ("offer[description]", "x"),
+    ("offer[unit]", "x"),
+    ("offer[price]", "x"),
+    ("offer[currency]", "x"),
+    ("offer[period]", "x"),
+    ("offer[trial_days]", "x"),
     ("description", "x"),
     ("severity", "x"),
     ("product_area", "x"),

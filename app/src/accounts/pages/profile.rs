@@ -22,14 +22,20 @@ const FIELDS: &[&str] = &[
 ];
 
 #[component]
-pub fn ProfilePage() -> impl IntoView {
+pub fn ProfilePage(
+    /// Parts of the page that other domains own (the licenses the person holds).
+    #[prop(optional)]
+    children: Option<ChildrenFn>,
+) -> impl IntoView {
     let state = profile_state();
     let change_password = ServerAction::<ChangePassword>::new();
+    let children = StoredValue::new(children);
     view! {
         <RequireUser>
             <main class="page" id="main">
                 <ProfileForm state />
                 <super::password::ChangePasswordForm action=change_password />
+                {children.read_value().as_ref().map(|c| c())}
             </main>
         </RequireUser>
     }

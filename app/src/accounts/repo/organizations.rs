@@ -28,15 +28,30 @@ pub async fn create_organization(
     actor: Actor<'_>,
     ip: &str,
 ) -> Result<i64, AppError> {
-    let now = now();
     let mut tx = db.begin_write().await?;
+    let id = insert_organization(&mut tx, org, true, actor, ip).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Writes an organization and its first domain inside the caller's transaction. The operator's
+/// domains count as verified; a domain from a sign-up waits for its DNS proof. A taken name is
+/// a message at `name`, a taken domain at `domain`.
+pub async fn insert_organization(
+    tx: &mut crate::db::Tx,
+    org: &NewOrganization,
+    verified: bool,
+    actor: Actor<'_>,
+    ip: &str,
+) -> Result<i64, AppError> {
+    let now = now();
     let taken = sqlx::query(
         "SELECT (SELECT COUNT(*) FROM organizations WHERE name_canonical = $1) AS names, \
                 (SELECT COUNT(*) FROM organization_domains WHERE domain = $2) AS domains",
     )
     .bind(org.name.as_str().to_lowercase())
     .bind(&org.domain)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     if taken.try_get::<i64, _>("names")? > 0 {
         return Err(AppError::field(
@@ -57,7 +72,7 @@ pub async fn create_organization(
     .bind(org.name.as_str())
     .bind(org.name.as_str().to_lowercase())
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await
     .map_err(crate::db::unique_as(
         "name",
@@ -66,19 +81,20 @@ pub async fn create_organization(
     .try_get("id")?;
     sqlx::query(
         "INSERT INTO organization_domains (organization_id, domain, verified_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $3, $3)",
+         VALUES ($1, $2, $3, $4, $4)",
     )
     .bind(id)
     .bind(&org.domain)
+    .bind(verified.then_some(now))
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(crate::db::unique_as(
         "domain",
         "This domain already belongs to an organization.",
     ))?;
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             actor,
             action: "organization.create",
@@ -92,7 +108,6 @@ pub async fn create_organization(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -102,4 +117,27 @@ pub async fn organization_by_name(db: &Db, name: &str) -> Result<Option<i64>, Ap
         .fetch_optional(db.pool())
         .await?;
     Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
+pub async fn work_account_in(
+    tx: &mut crate::db::Tx,
+    organization_id: i64,
+    email_canonical: &str,
+) -> Result<Option<(i64, String, String)>, AppError> {
+    let row = sqlx::query(
+        "SELECT id, display_name, email FROM accounts \
+         WHERE kind = 'work' AND email_canonical = $1 AND organization_id = $2",
+    )
+    .bind(email_canonical)
+    .bind(organization_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get("id")?,
+            r.try_get("display_name")?,
+            r.try_get("email")?,
+        ))
+    })
+    .transpose()
 }
