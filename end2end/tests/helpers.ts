@@ -115,6 +115,17 @@ export async function invitationLink(to: string, after = 0): Promise<string> {
 
 /** Every invitation link mailed to `to` (newest first), once at least `count` have arrived. */
 export async function invitationLinks(to: string, after = 0, count = 1): Promise<string[]> {
+  return mailedLinks(to, /https?:\/\/\S+\/invitations\/accept\?token=[A-Za-z0-9_-]+/, after, count);
+}
+
+/** The address-confirmation link of the newest sign-up mail to `to`. */
+export async function confirmationLink(to: string): Promise<string> {
+  const links = await mailedLinks(to, /https?:\/\/\S+\/confirm-email\?token=[A-Za-z0-9_-]+/, 0, 1);
+  return links[0];
+}
+
+/** Links matching `pattern` in the mails to `to` (newest first), once `count` have arrived. */
+async function mailedLinks(to: string, pattern: RegExp, after: number, count: number): Promise<string[]> {
   const fs = await import('node:fs');
   const path = await import('node:path');
   const dir = path.resolve(__dirname, '../../target/e2e/mail');
@@ -125,13 +136,13 @@ export async function invitationLinks(to: string, after = 0, count = 1): Promise
       .filter((m) => m.id > after && new RegExp(`^To: ${to.replace(/[.+]/g, '\\$&')}$`, 'mi').test(m.text))
       .sort((a, b) => b.id - a.id);
     const links = mails
-      .map((m) => m.text.match(/https?:\/\/\S+\/invitations\/accept\?token=[A-Za-z0-9_-]+/))
+      .map((m) => m.text.match(pattern))
       .filter((m): m is RegExpMatchArray => m !== null)
       .map((m) => new URL(m[0]).pathname + new URL(m[0]).search);
     if (links.length >= count) return links;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no invitation mail to ${to}`);
+  throw new Error(`no mail to ${to} with a link like ${pattern}`);
 }
 
 /** The highest mail number so far: `invitationLink(to, newestMail())` then waits for a new one. */
