@@ -6,7 +6,8 @@
 #     and on PostgreSQL (throughput, p50, p99; with a search too), and the server's RSS idle and
 #     after the load;
 #  3. the server-side benchmarks (Manage Users queries, a 10,000-line bulk file, Customer
-#     Activity), built in their own target directory so the release build stays intact.
+#     Activity, the Services pages), built in their own target directory so the release build
+#     stays intact.
 # BENCH_SECONDS (default 10) is each wrk run's length.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -95,3 +96,8 @@ BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_server \
   cargo bench -q -p services-hub --bench manage_users
 psql -q "$pg_admin" -c "DROP DATABASE bench_server WITH (FORCE)"
 cargo bench -q -p services-hub --bench activity
+cargo bench -q -p services-hub --bench services
+psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS bench_server WITH (FORCE)" -c "CREATE DATABASE bench_server"
+BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_server \
+  cargo bench -q -p services-hub --bench services
+psql -q "$pg_admin" -c "DROP DATABASE bench_server WITH (FORCE)"
