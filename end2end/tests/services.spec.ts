@@ -58,6 +58,7 @@ test('a visitor signs an organization up for a trial, confirms the address, upgr
 
   // Anything paid waits for the mailed link.
   await page.goto(await confirmationLink(email));
+  await expectAccessible(page);
   await page.getByRole('button', { name: 'Confirm my address' }).click();
   await expect(page.getByText('Your email address is confirmed.')).toBeVisible();
 
@@ -130,4 +131,57 @@ test('a User Administrator assigns licenses but cannot see invoices', async ({ p
   await expectAccessible(page);
   await page.goto('/invoices/1');
   await expect(page.getByRole('heading', { level: 1, name: "You can't open this page" })).toBeVisible();
+});
+
+test('a user with no role sees the licenses they hold on their profile, and no Services in the navigation', async ({ person }) => {
+  const page = await person('alex@contoso.com', DEMO_PASSWORD);
+  await expect(nav(page).getByRole('link', { name: 'Services' })).toHaveCount(0);
+  await page.goto('/profile');
+  const licenses = page.getByRole('region', { name: 'Your licenses' });
+  await expect(licenses).toContainText('Secure Mail — Secure Mail Standard (Active)');
+  await expectAccessible(page);
+  await page.goto('/services');
+  await expect(page.getByRole('heading', { level: 1, name: "You can't open this page" })).toBeVisible();
+});
+
+test('the Global Administrator reads the administrative roles, the organization audit log and an invoice', async ({ person }) => {
+  const page = await person('megan@contoso.com', DEMO_PASSWORD, 'Work or school account');
+  await nav(page).getByRole('link', { name: 'Administrative roles' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Administrative roles' })).toBeVisible();
+  await expect(page.getByRole('table', { name: /administrators/i }).getByRole('row').filter({ hasText: 'bianca@contoso.com' })).toContainText('Billing Administrator');
+  await expectAccessible(page);
+  await nav(page).getByRole('link', { name: 'Organization audit log' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(/audit log/i);
+  await expect(page.getByRole('main')).toContainText('Assigned an administrative role');
+  await expectAccessible(page);
+  await nav(page).getByRole('link', { name: 'Services' }).click();
+  await row(page, 'Services', 'Secure Mail').getByRole('link', { name: 'Secure Mail' }).click();
+  await page.getByRole('table', { name: 'Invoices' }).getByRole('row').nth(1).getByRole('link', { name: /^SH-/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Invoice SH-\d{6}$/ })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('€40.00');
+  await expectAccessible(page);
+});
+
+test('the operator adds an offer, and the catalogue lists it', async ({ person }, testInfo) => {
+  const page = await person('operator@provider.example', DEMO_PASSWORD);
+  await nav(page).getByRole('link', { name: 'Offers' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Offers' })).toBeVisible();
+  await expectAccessible(page);
+  const name = `Backup Plus ${projectTag(testInfo)}`;
+  // Without JavaScript the page comes back with the messages but not what was typed: fill
+  // the form whole each time.
+  const add = async (price: string) => {
+    await page.getByLabel('Service', { exact: true }).fill('Backup');
+    await page.getByLabel('Offer name').fill(name);
+    await page.getByLabel('Description').fill('Nightly backups of mailboxes and files.');
+    await page.getByLabel('Price per unit').fill(price);
+    await page.getByRole('button', { name: 'Add the offer' }).click();
+  };
+  await add('3,50');
+  await expect(page.getByText('Enter a price like 12.50')).toBeVisible();
+  await add('3.50');
+  await expect(page.getByText('The offer was created.')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Offers' })).toContainText(name);
+  await page.goto('/catalogue');
+  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
 });
