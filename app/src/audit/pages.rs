@@ -62,29 +62,7 @@ fn AuditView(data: AuditPage) -> impl IntoView {
             view! { <EmptyState text="Nothing has been recorded for this workspace yet." /> }
                 .into_any()
         } else {
-            view! {
-                <TableBox label="Audit log entries">
-                    <table class="data audit" aria-labelledby="audit-heading">
-                        <thead>
-                            <tr>
-                                <th scope="col">"When (UTC)"</th>
-                                <th scope="col">"Who"</th>
-                                <th scope="col">"Action"</th>
-                                <th scope="col">"Object"</th>
-                                <th scope="col">"Detail"</th>
-                                <th scope="col">"From"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {data
-                                .rows
-                                .into_iter()
-                                .map(|row| view! { <AuditRowView row /> })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                </TableBox>
-            }
+            view! { <AuditEntries rows=data.rows /> }
             .into_any()
         }}
         <nav aria-label="Pages" class="pager">
@@ -94,6 +72,31 @@ fn AuditView(data: AuditPage) -> impl IntoView {
             {(page < last_page)
                 .then(|| view! { <a href=page_link(ws, page + 1)>"Next page"</a> })}
         </nav>
+    }
+}
+
+/// The entries of a page of an audit log, as a table labelled by the page's heading
+/// (`audit-heading`): the workspace's log and the organization's show them alike.
+#[component]
+pub fn AuditEntries(rows: Vec<AuditRow>) -> impl IntoView {
+    view! {
+        <TableBox label="Audit log entries">
+            <table class="data audit" aria-labelledby="audit-heading">
+                <thead>
+                    <tr>
+                        <th scope="col">"When (UTC)"</th>
+                        <th scope="col">"Who"</th>
+                        <th scope="col">"Action"</th>
+                        <th scope="col">"Object"</th>
+                        <th scope="col">"Detail"</th>
+                        <th scope="col">"From"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|row| view! { <AuditRowView row /> }).collect_view()}
+                </tbody>
+            </table>
+        </TableBox>
     }
 }
 

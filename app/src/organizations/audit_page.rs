@@ -4,11 +4,8 @@
 
 use crate::{
     accounts::pages::RequireUser,
-    audit::{
-        action_label, machine_time, object_label, organization_audit_log, AuditRow,
-        OrganizationAuditPage,
-    },
-    components::{count, format_date_time, Breadcrumbs, EmptyState, ErrorNotice, TableBox},
+    audit::{organization_audit_log, pages::AuditEntries, OrganizationAuditPage},
+    components::{count, Breadcrumbs, EmptyState, ErrorNotice},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -62,52 +59,12 @@ fn OrgAuditView(data: OrganizationAuditPage) -> impl IntoView {
             view! { <EmptyState text="Nothing has been recorded for your organization yet." /> }
                 .into_any()
         } else {
-            view! {
-                <TableBox label="Audit log entries">
-                    <table class="data audit" aria-labelledby="audit-heading">
-                        <thead>
-                            <tr>
-                                <th scope="col">"When (UTC)"</th>
-                                <th scope="col">"Who"</th>
-                                <th scope="col">"Action"</th>
-                                <th scope="col">"Object"</th>
-                                <th scope="col">"Detail"</th>
-                                <th scope="col">"From"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {data.rows.into_iter().map(|row| view! { <EntryRow row /> }).collect_view()}
-                        </tbody>
-                    </table>
-                </TableBox>
-            }
-                .into_any()
+            view! { <AuditEntries rows=data.rows /> }.into_any()
         }}
         <nav aria-label="Pages" class="pager">
             {(page > 1).then(|| view! { <a href=page_link(page - 1)>"Previous page"</a> })}
             <span>{format!("Page {page} of {last_page}")}</span>
             {(page < last_page).then(|| view! { <a href=page_link(page + 1)>"Next page"</a> })}
         </nav>
-    }
-}
-
-/// One entry: the action in words, its code small beneath it (as the workspace's log shows it).
-#[component]
-fn EntryRow(row: AuditRow) -> impl IntoView {
-    view! {
-        <tr>
-            <td>
-                <time datetime=machine_time(row.at)>{format_date_time(row.at)}</time>
-            </td>
-            <td>{row.who}</td>
-            <td>
-                {action_label(&row.action)}
-                <br />
-                <code class="hint">{row.action}</code>
-            </td>
-            <td>{object_label(&row.object_type, row.object_id)}</td>
-            <td>{row.detail}</td>
-            <td>{row.ip}</td>
-        </tr>
     }
 }
