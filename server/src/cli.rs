@@ -13,6 +13,7 @@ use std::io::BufRead;
 
 mod demo;
 mod demo_services;
+mod offers;
 
 pub use demo::{demo, DEMO_PASSWORD};
 
@@ -112,39 +113,9 @@ pub enum Admin {
         agreement: i64,
     },
     /// Adds an offer to the catalogue (and its service, if new); prints the offer's id.
-    CreateOffer {
-        /// The service it gives; offers of one service are summed on the Services page.
-        #[arg(long)]
-        service: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        description: String,
-        /// What a license counts, e.g. "license" or "user".
-        #[arg(long, default_value = "license")]
-        unit: String,
-        /// Price per unit and billing period, e.g. 12.50.
-        #[arg(long)]
-        price: String,
-        /// ISO 4217 code, e.g. EUR.
-        #[arg(long, default_value = "EUR")]
-        currency: String,
-        #[arg(long, value_enum, default_value = "monthly")]
-        period: Period,
-        /// Length of the free trial in days (0: none).
-        #[arg(long = "trial-days", default_value = "0")]
-        trial_days: String,
-        /// Sold as a volume license agreement.
-        #[arg(long)]
-        volume: bool,
-    },
+    CreateOffer(offers::OfferArgs),
     /// Gives a work account an administrative role in its organization.
-    AssignRole {
-        #[arg(long)]
-        email: String,
-        #[arg(long, value_enum)]
-        role: OrgRoleArg,
-    },
+    AssignRole(offers::RoleArgs),
     /// Adds an existing account to a workspace, without an invitation.
     AddMember {
         #[arg(long)]
@@ -155,19 +126,6 @@ pub enum Admin {
         #[arg(long = "support-contact")]
         support_contact: bool,
     },
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum Period {
-    Monthly,
-    Annual,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum OrgRoleArg {
-    Global,
-    Billing,
-    User,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -332,48 +290,8 @@ pub async fn admin(state: &AppState, action: Admin) -> Result<String, String> {
                 "activated agreement {agreement}: Default Workspace {workspace} created, invitations queued"
             ))
         }
-        Admin::CreateOffer {
-            service,
-            name,
-            description,
-            unit,
-            price,
-            currency,
-            period,
-            trial_days,
-            volume,
-        } => {
-            let offer = app::services::OfferInput {
-                service,
-                name,
-                description,
-                unit,
-                price,
-                currency,
-                period: match period {
-                    Period::Monthly => "monthly",
-                    Period::Annual => "annual",
-                }
-                .to_owned(),
-                trial_days,
-                volume,
-            };
-            let id = app::services::create_offer_as(state, &offer, Actor::CommandLine)
-                .await
-                .map_err(|e| describe(&e))?;
-            Ok(id.to_string())
-        }
-        Admin::AssignRole { email, role } => {
-            let role = match role {
-                OrgRoleArg::Global => app::auth::kinds::OrgRole::Global,
-                OrgRoleArg::Billing => app::auth::kinds::OrgRole::Billing,
-                OrgRoleArg::User => app::auth::kinds::OrgRole::User,
-            };
-            app::organizations::grant_by_email(state, &email, role, Actor::CommandLine)
-                .await
-                .map_err(|e| describe(&e))?;
-            Ok(format!("{} is now {}", email.trim(), role.label()))
-        }
+        Admin::CreateOffer(args) => offers::create_offer(state, args).await,
+        Admin::AssignRole(args) => offers::assign_role(state, args).await,
         Admin::AddMember {
             workspace,
             email,

@@ -72,18 +72,9 @@ impl<'a> Entry<'a> {
         ip: &'a str,
     ) -> Self {
         Entry {
-            actor: Actor::Account {
-                id: caller.account_id,
-                label: &caller.display_name,
-            },
-            action,
-            object_type: object.0,
-            object_id: Some(object.1),
-            organization_id: Some(scope.organization_id),
             agreement_id: Some(scope.agreement_id),
             workspace_id: Some(scope.workspace_id),
-            detail,
-            ip,
+            ..Self::in_organization(caller, scope.organization_id, action, object, detail, ip)
         }
     }
 }

@@ -144,6 +144,16 @@ fn detail(email: &str, role: OrgRole) -> String {
     format!("{email}: {}", role.label())
 }
 
+/// The start of a change of roles: a write transaction holding the organization (so two
+/// changes take turns), in which the caller is still a Global Administrator.
+async fn global_change(who: &Authorized<OrganizationScope>) -> Result<Tx, AppError> {
+    let organization_id = who.scope.organization_id;
+    let mut tx = who.state.db.begin_write().await?;
+    lock(&who.state.db, &mut tx, organization_id).await?;
+    still_global(&mut tx, organization_id, who.caller.account_id).await?;
+    Ok(tx)
+}
+
 /// A Global Administrator gives a work account of their organization a role: false when it
 /// held the role already (nothing changes, nothing is logged).
 pub async fn assign(
@@ -152,15 +162,10 @@ pub async fn assign(
     role: OrgRole,
 ) -> Result<bool, AppError> {
     let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
+        caller, scope, ip, ..
     } = who;
     let organization_id = scope.organization_id;
-    let mut tx = state.db.begin_write().await?;
-    lock(&state.db, &mut tx, organization_id).await?;
-    still_global(&mut tx, organization_id, caller.account_id).await?;
+    let mut tx = global_change(who).await?;
     // The same message whether the address is unknown or another organization's: it says
     // nothing about other organizations' people.
     let row = sqlx::query(
@@ -211,15 +216,10 @@ pub async fn remove(
     role: OrgRole,
 ) -> Result<bool, AppError> {
     let Authorized {
-        state,
-        caller,
-        scope,
-        ip,
+        caller, scope, ip, ..
     } = who;
     let organization_id = scope.organization_id;
-    let mut tx = state.db.begin_write().await?;
-    lock(&state.db, &mut tx, organization_id).await?;
-    still_global(&mut tx, organization_id, caller.account_id).await?;
+    let mut tx = global_change(who).await?;
     let row = sqlx::query(
         "SELECT id, email, disabled_at FROM accounts \
          WHERE id = $1 AND organization_id = $2 AND kind = 'work'",
