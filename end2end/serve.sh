@@ -13,6 +13,11 @@ export SERVICES_HUB_SIGN_IN_ATTEMPTS_PER_MINUTE=600
 bin=./target/release/services-hub
 rm -rf target/e2e
 mkdir -p target/e2e
+# The journeys' DNS server (domains.spec.ts): TXT records from target/e2e/dns.json, which the
+# journeys write; Node's own UDP socket, nothing to install. The portal asks it, not the
+# system's resolver. It goes when Playwright stops the server's process group.
+export SERVICES_HUB_DNS_SERVER=127.0.0.1:5354
+DNS_RECORDS=target/e2e/dns.json DNS_ADDRESS=127.0.0.1:5354 node end2end/dns/server.mjs >/dev/null &
 "$bin" demo
 # A second organization, for the journeys across tenants.
 "$bin" admin create-organization --name Fabrikam --domain fabrikam.com >/dev/null
@@ -66,5 +71,23 @@ for project in js nojs; do
   printf '%s\n' "E2E-Password-2026" | "$bin" admin create-account \
     --email "grouped-$project@contoso.com" --kind work --name "E2E grouped $project"
   "$bin" admin add-member --workspace 1 --email "grouped-$project@contoso.com"
+
+  # "Forgot your password?" (passwords.spec.ts): a personal account, whose address no
+  # organization's directory can claim, that resets its password from the mail.
+  printf '%s\n' "E2E-Password-2026" | "$bin" admin create-account \
+    --email "forgot-$project@home.example" --kind personal --name "E2E forgot $project"
+
+  # Federation (federation.spec.ts): an organization per project with a verified domain (the
+  # operator's domains are verified) and its Global Administrator; the journey configures the
+  # directory through the page. Its directory user is dana-<project> at the provider below.
+  "$bin" admin create-organization --name "Northwind $project" --domain "$project.northwind.example" >/dev/null
+  printf '%s\n' "E2E-Password-2026" | "$bin" admin create-account \
+    --email "admin@$project.northwind.example" --kind work --name "E2E federation admin $project"
+  "$bin" admin assign-role --email "admin@$project.northwind.example" --role global
 done
+# The journeys' OpenID provider (end2end/oidc/provider.mjs: npm's oidc-provider): issuer
+# http://127.0.0.1:9400, client services-hub / services-hub-test-secret, users dana-js and
+# dana-nojs (password Directory-Password-2026). It goes with the server's process group.
+node end2end/oidc/provider.mjs --port 9400 \
+  --redirect http://127.0.0.1:3300/federation/callback >/dev/null 2>&1 &
 exec "$bin"

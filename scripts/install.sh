@@ -62,7 +62,9 @@ if $with_tests; then
   if ! command -v pdftotext >/dev/null; then
     apt_install poppler-utils
   fi
-  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
+  # oidc-provider: the OpenID provider the federation tests and journeys start (end2end/oidc).
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ] \
+    || [ ! -d end2end/node_modules/oidc-provider ]; then
     step "installing the end-to-end test packages"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi

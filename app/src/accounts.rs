@@ -2,6 +2,7 @@
 //! steps, sessions and the user's own profile.
 
 pub mod pages;
+pub mod passwords;
 pub mod types;
 
 #[cfg(feature = "ssr")]

@@ -11,12 +11,17 @@ pub mod cases;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod domains;
 pub mod error;
+pub mod federation;
 pub mod groups;
+pub mod help;
+pub mod identity;
 pub mod invitations;
 #[cfg(feature = "ssr")]
 pub mod mail;
 pub mod members;
+pub mod org_groups;
 pub mod organizations;
 #[cfg(feature = "ssr")]
 pub mod security;
@@ -145,8 +150,19 @@ fn Frame() -> impl IntoView {
                     view={Lazy::<BulkImportRoute>::new()}
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/organization") view={Lazy::<IdentityRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/organization/users") view={Lazy::<OrgUsersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/organization/users/:id") view={Lazy::<OrgUserRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/organization/groups") view={Lazy::<OrgGroupsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/organization/groups/:id") view={Lazy::<OrgGroupRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/help") view={Lazy::<HelpRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/help/feedback") view={Lazy::<FeedbackRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/help/contact") view={Lazy::<ContactSupportRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/staff/feedback") view={Lazy::<StaffFeedbackRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/organization/roles") view={Lazy::<OrgRolesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/organization/audit") view={Lazy::<OrgAuditRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/organization/domains") view={Lazy::<DomainsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/organization/federation") view={Lazy::<FederationRoute>::new()} ssr=SsrMode::Async />
                 <Route
                     path=path!("/invitations/accept")
                     view={Lazy::<AcceptInvitationRoute>::new()}
@@ -156,6 +172,9 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/catalogue") view={Lazy::<CatalogueRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/confirm-email") view={Lazy::<ConfirmEmailRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/set-password") view={Lazy::<SetPasswordRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/services") view={Lazy::<ServicesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/services/:id") view={Lazy::<ServiceRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/staff/offers") view={Lazy::<StaffOffersRoute>::new()} ssr=SsrMode::Async />
@@ -202,11 +221,36 @@ lazy_pages! {
     CatalogueRoute => services::pages::CataloguePage,
     SignUpRoute => services::pages::SignUpPage,
     ConfirmEmailRoute => services::pages::ConfirmEmailPage,
+    ForgotPasswordRoute => accounts::passwords::pages::ForgotPasswordPage,
+    ResetPasswordRoute => accounts::passwords::pages::PasswordLinkPage,
+    SetPasswordRoute => accounts::passwords::pages::PasswordLinkPage,
     ServicesRoute => services::pages::ServicesPage,
     ServiceRoute => services::pages::ServicePage,
     StaffOffersRoute => services::pages::StaffOffersPage,
     OrgRolesRoute => organizations::pages::OrgRolesPage,
+    OrgGroupsRoute => org_groups::pages::OrgGroupsPage,
+    OrgGroupRoute => org_groups::pages::OrgGroupPage,
+    HelpRoute => help::pages::HelpPage,
+    FeedbackRoute => help::pages::FeedbackPage,
+    ContactSupportRoute => help::pages::ContactSupportPage,
+    StaffFeedbackRoute => help::pages::StaffFeedbackPage,
+    IdentityRoute => identity::pages::IdentityPage,
+    OrgUsersRoute => identity::pages::OrgUsersPage,
+    OrgUserRoute => identity::pages::OrgUserPage,
     OrgAuditRoute => organizations::audit_page::OrgAuditPage,
+    DomainsRoute => domains::pages::DomainsPage,
+    FederationRoute => FederationSignedIn,
+}
+
+/// The Federation page behind "Sign in" (here, since the federation domain names no accounts
+/// code: the sign-in page uses federation).
+#[component]
+fn FederationSignedIn() -> impl IntoView {
+    view! {
+        <RequireUser>
+            <federation::pages::FederationPage />
+        </RequireUser>
+    }
 }
 
 /// Edit Profile, with the licenses the person holds (the services domain's part of the page).

@@ -119,6 +119,34 @@ pub async fn enqueue_confirmation(
     Ok(())
 }
 
+/// Queues a password link's mail (reset, or a new user's welcome) without its token: the worker
+/// makes the token as the message leaves, stores only its hash in `password_tokens`, and puts it
+/// at `token_at` (characters into `body`). See accounts::passwords.
+pub async fn enqueue_password_link(
+    tx: &mut Tx,
+    to: &str,
+    subject: &str,
+    body: &str,
+    password_token_id: i64,
+    token_at: i64,
+) -> sqlx::Result<()> {
+    let now = now();
+    sqlx::query(
+        "INSERT INTO outbox (to_address, subject, body, password_token_id, token_at, \
+         attempts, next_attempt_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $6, $6)",
+    )
+    .bind(to)
+    .bind(subject)
+    .bind(body)
+    .bind(password_token_id)
+    .bind(token_at)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Queues one plain-text message in the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, to: &str, subject: &str, body: &str) -> sqlx::Result<()> {
     enqueue_many(tx, &[to.to_owned()], subject, body).await

@@ -48,6 +48,27 @@ pub async fn grant_by_email(
     repo::grant_by_email(&state.db, &email, role, actor).await
 }
 
+/// For the Identity page's user page: a Global Administrator gives the account with this
+/// address a role, or takes one back (the same checks, lock and audit entries as the roles
+/// page; the last Global Administrator stays). False when nothing changed.
+#[cfg(feature = "ssr")]
+pub async fn assign_to(
+    who: &Authorized<crate::auth::guard::OrganizationScope>,
+    email: &crate::accounts::types::EmailAddress,
+    role: OrgRole,
+) -> Result<bool, AppError> {
+    repo::assign(who, email, role).await
+}
+
+#[cfg(feature = "ssr")]
+pub async fn remove_from(
+    who: &Authorized<crate::auth::guard::OrganizationScope>,
+    account_id: i64,
+    role: OrgRole,
+) -> Result<bool, AppError> {
+    repo::remove(who, account_id, role).await
+}
+
 /// One administrator of the organization and the roles they hold (Global first).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Administrator {

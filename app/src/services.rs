@@ -143,6 +143,76 @@ pub struct HeldLicense {
     pub status: Status,
 }
 
+/// A license one account holds, with its subscription (the Identity page's user page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountLicense {
+    pub subscription_id: i64,
+    pub service: String,
+    pub offer: String,
+    pub status: Status,
+}
+
+/// A subscription with licenses left to assign ("Assign a license" on a user's page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenSubscription {
+    pub id: i64,
+    pub service: String,
+    pub offer: String,
+    pub remaining: i64,
+}
+
+/// For the Identity page (the `identity` domain): the licenses an account of the organization
+/// holds, the subscriptions with licenses left, assigning and taking back one license (the
+/// same rules, counts and audit entries as the Services page), and giving back every license of
+/// an account being deleted, in the caller's transaction.
+#[cfg(feature = "ssr")]
+pub async fn licenses_of(
+    db: &crate::state::Db,
+    organization_id: i64,
+    account_id: i64,
+) -> Result<Vec<AccountLicense>, AppError> {
+    repo::licenses::of_account(db, organization_id, account_id).await
+}
+
+#[cfg(feature = "ssr")]
+pub async fn open_subscriptions(
+    db: &crate::state::Db,
+    organization_id: i64,
+) -> Result<Vec<OpenSubscription>, AppError> {
+    repo::licenses::open_subscriptions(db, organization_id).await
+}
+
+#[cfg(feature = "ssr")]
+pub async fn assign_to(
+    who: &crate::auth::guard::Authorized<crate::auth::guard::OrganizationScope>,
+    subscription_id: i64,
+    email: &str,
+) -> Result<(), AppError> {
+    service::assign(who, subscription_id, email)
+        .await
+        .map(|_| ())
+}
+
+#[cfg(feature = "ssr")]
+pub async fn unassign_from(
+    who: &crate::auth::guard::Authorized<crate::auth::guard::OrganizationScope>,
+    subscription_id: i64,
+    account_id: i64,
+) -> Result<(), AppError> {
+    service::unassign(who, subscription_id, account_id)
+        .await
+        .map(|_| ())
+}
+
+#[cfg(feature = "ssr")]
+pub async fn release_licenses(
+    tx: &mut crate::db::Tx,
+    organization_id: i64,
+    account_id: i64,
+) -> Result<(), AppError> {
+    repo::licenses::release_all(tx, organization_id, account_id).await
+}
+
 /// Assignments shown per page of a service's detail.
 pub const ASSIGNMENTS_PER_PAGE: i64 = 50;
 

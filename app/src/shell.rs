@@ -155,6 +155,7 @@ fn AccountMenu(user: UserSummary) -> impl IntoView {
                 <p class="menu-heading">{user.display_name.clone()}</p>
                 <p class="hint">{user.email.clone()}</p>
                 <A href="/profile" attr:class="menu-link">"Edit Profile"</A>
+                <A href="/help" attr:class="menu-link">"Help"</A>
                 <ActionForm action=sign_out attr:class="menu-item">
                     <button type="submit" class="menu-button">"Sign out"</button>
                 </ActionForm>
@@ -214,8 +215,14 @@ fn NavLinks(nav: Navigation) -> impl IntoView {
             <ul aria-labelledby="nav-organization">
                 <li><A href="/services">"Services"</A></li>
                 {org.identity.then(|| view! {
+                    <li><A href="/organization" exact=true>"Identity"</A></li>
+                    <li><A href="/organization/users">"Users"</A></li>
+                })}
+                {org.manage_roles.then(|| view! {
                     <li><A href="/organization/roles">"Administrative roles"</A></li>
                     <li><A href="/organization/audit">"Organization audit log"</A></li>
+                    <li><A href="/organization/domains">"Domains"</A></li>
+                    <li><A href="/organization/federation">"Federation"</A></li>
                 })}
             </ul>
         }
@@ -227,6 +234,7 @@ fn NavLinks(nav: Navigation) -> impl IntoView {
             <ul aria-labelledby="nav-provider">
                 <li><A href="/staff" exact=true>"Staff console"</A></li>
                 {operator.then(|| view! { <li><A href="/staff/offers">"Offers"</A></li> })}
+                {operator.then(|| view! { <li><A href="/staff/feedback">"Feedback"</A></li> })}
             </ul>
         }
     });
@@ -235,6 +243,13 @@ fn NavLinks(nav: Navigation) -> impl IntoView {
             {workspace}
             {organization}
             {staff}
+            // Help, for everyone signed in (the FAQ itself is public).
+            <p class="nav-heading" id="nav-help">"Help"</p>
+            <ul aria-labelledby="nav-help">
+                <li><A href="/help" exact=true>"FAQ and troubleshooting"</A></li>
+                <li><A href="/help/feedback">"Send feedback"</A></li>
+                <li><A href="/help/contact">"Contact support"</A></li>
+            </ul>
         </nav>
     }
 }

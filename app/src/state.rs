@@ -101,6 +101,21 @@ pub struct Config {
     pub invitation_ttl: Duration,
     /// Addresses a workspace's administrators may invite (or invite again) per UTC day.
     pub invitations_per_day: i64,
+    /// The name server that domain proofs ask (`SERVICES_HUB_DNS_SERVER`); None: the system's.
+    pub dns_server: Option<std::net::SocketAddr>,
+    /// Seals secrets kept in the database (directory client secrets): `SERVICES_HUB_SECRET_KEY`
+    /// or the key file beside the database; a random key per process until the server sets it.
+    pub secret_key: SecretKey,
+}
+
+/// A 32-byte key that never appears in a log (its `Debug` prints no byte).
+#[derive(Clone)]
+pub struct SecretKey(pub [u8; 32]);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(…)")
+    }
 }
 
 impl Config {
@@ -115,6 +130,8 @@ impl Config {
             sign_in_attempts_per_minute: crate::security::DEFAULT_ATTEMPTS_PER_MINUTE,
             invitation_ttl: Duration::from_secs(14 * 24 * 60 * 60),
             invitations_per_day: DEFAULT_INVITATIONS_PER_DAY,
+            dns_server: None,
+            secret_key: SecretKey(rand::random()),
         }
     }
 

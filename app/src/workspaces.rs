@@ -84,8 +84,10 @@ pub struct OrganizationTools {
     pub name: String,
     /// The Services page (any administrative role).
     pub services: bool,
-    /// Administrative roles and the organization's audit log (Global Administrators).
+    /// The Identity page and its users (Global and User Administrators).
     pub identity: bool,
+    /// Administrative roles and the organization's audit log (Global Administrators).
+    pub manage_roles: bool,
 }
 
 /// The workspace the shell's navigation is about, with what the caller may open there.

@@ -124,6 +124,12 @@ export async function confirmationLink(to: string): Promise<string> {
   return links[0];
 }
 
+/** The password link (reset or new user) of the newest such mail to `to` after mail `after`. */
+export async function passwordLink(to: string, after = 0): Promise<string> {
+  const links = await mailedLinks(to, /https?:\/\/\S+\/(reset|set)-password\?token=[A-Za-z0-9_-]+/, after, 1);
+  return links[0];
+}
+
 /** Links matching `pattern` in the mails to `to` (newest first), once `count` have arrived. */
 async function mailedLinks(to: string, pattern: RegExp, after: number, count: number): Promise<string[]> {
   const fs = await import('node:fs');

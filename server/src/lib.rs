@@ -33,6 +33,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpAddr>,
     pub sign_in_attempts_per_minute: u32,
     pub invitations_per_day: i64,
+    /// Where domain proofs ask DNS (`ip:port`); None: the system's resolver.
+    pub dns_server: Option<std::net::SocketAddr>,
 }
 
 /// A whole number from 1 to `max` in the variable `name`, or `default` when it is unset.
@@ -93,6 +95,15 @@ impl Settings {
                 app::state::DEFAULT_INVITATIONS_PER_DAY,
                 10_000_000,
             )?,
+            dns_server: var("SERVICES_HUB_DNS_SERVER")
+                .map(|text| {
+                    text.trim().parse().map_err(|_| {
+                        format!(
+                            "SERVICES_HUB_DNS_SERVER: {text:?} is not an address like 127.0.0.1:53"
+                        )
+                    })
+                })
+                .transpose()?,
         })
     }
 
@@ -100,6 +111,7 @@ impl Settings {
         let mut config = Config::new(self.base_url.clone(), self.trusted_proxies.clone());
         config.sign_in_attempts_per_minute = self.sign_in_attempts_per_minute;
         config.invitations_per_day = self.invitations_per_day;
+        config.dns_server = self.dns_server;
         config
     }
 }
@@ -194,6 +206,29 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             get(move |path, headers| {
                 let state = invoice_state.clone();
                 async move { app::billing::download::pdf(state, path, headers).await }
+            }),
+        )
+        // Federation (app::federation::routes): plain routes, since each leaves for or comes
+        // back from the organization's directory.
+        .route(
+            "/federation/start",
+            get({
+                let state = state.clone();
+                move |form| app::federation::routes::start(state.clone(), form)
+            }),
+        )
+        .route(
+            "/federation/test",
+            get({
+                let state = state.clone();
+                move |headers, form| app::federation::routes::test(state.clone(), headers, form)
+            }),
+        )
+        .route(
+            "/federation/callback",
+            get({
+                let state = state.clone();
+                move |parts| app::federation::routes::callback(state.clone(), parts)
             }),
         )
         .route(

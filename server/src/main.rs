@@ -51,7 +51,13 @@ async fn run() -> Result<(), String> {
         .map_err(|_| "LEPTOS_SITE_ADDR must be an address like 127.0.0.1:3000".to_owned())?;
     let settings = Settings::from_env(addr)?;
     let db = open_database(&settings.database_url).await?;
-    let state = app::state::AppState::new(db, settings.config());
+    let mut config = settings.config();
+    // README, "Secret key": the setting, else the key file beside the database (made once).
+    config.secret_key = app::state::SecretKey(app::federation::secret::load_or_create(
+        std::env::var("SERVICES_HUB_SECRET_KEY").ok().as_deref(),
+        &settings.database_url,
+    )?);
+    let state = app::state::AppState::new(db, config);
 
     match cli.command {
         Some(cli::Command::Admin(action)) => {
@@ -71,9 +77,11 @@ async fn run() -> Result<(), String> {
             let from = app::mail::from_address(&settings.base_url);
             let worker = app::mail::spawn_worker(state.db.clone(), mailer, from);
             let lifecycle = app::services::lifecycle::spawn(state.db.clone());
+            let domains = app::domains::spawn_recheck(&state);
             let served = serve(state, options, addr).await;
             worker.abort();
             lifecycle.abort();
+            domains.abort();
             served
         }
     }

@@ -113,6 +113,16 @@ pub async fn sign_in(
         tracing::info!(%address, account = credentials.account_id, "sign-in refused by policy");
         return Err(AppError::Forbidden(PERSONAL_REFUSED.to_owned()));
     }
+    // A federated domain signs its people in at the directory; its Global Administrators keep
+    // their password as the way back in. Told only after the password is right, like above.
+    if kind == AccountKind::Work
+        && !crate::federation::password_allowed(&state.db, credentials.account_id).await?
+    {
+        tracing::info!(%address, account = credentials.account_id, "password refused: federated");
+        return Err(AppError::Forbidden(
+            crate::federation::USE_DIRECTORY.to_owned(),
+        ));
+    }
     repo::record_success(&state.db, credentials.account_id, new_hash).await?;
     tracing::info!(%address, account = credentials.account_id, "sign-in succeeded");
     session::start(&state.db, &state.config, credentials.account_id, address).await

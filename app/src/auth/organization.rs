@@ -25,6 +25,11 @@ pub enum OrgPermission {
     AssignLicenses,
     /// Assign and remove administrative roles; read the organization's audit log: Global.
     ManageRoles,
+    /// The Identity page's users and groups: list, add, edit, disable, enable, delete (a User
+    /// Administrator never touches an administrator's account): Global and User.
+    ManageUsers,
+    /// The organization's information, its domains and federation: Global.
+    ManageIdentity,
 }
 
 /// The caller's standing in their organization, as the guard found it.
@@ -51,8 +56,10 @@ impl OrganizationScope {
             OrgPermission::ManageSubscriptions | OrgPermission::ViewInvoices => {
                 global || self.has(OrgRole::Billing)
             }
-            OrgPermission::AssignLicenses => global || self.has(OrgRole::User),
-            OrgPermission::ManageRoles => global,
+            OrgPermission::AssignLicenses | OrgPermission::ManageUsers => {
+                global || self.has(OrgRole::User)
+            }
+            OrgPermission::ManageRoles | OrgPermission::ManageIdentity => global,
         }
     }
 }
@@ -73,7 +80,12 @@ fn denied(permission: OrgPermission) -> AppError {
             OrgPermission::AssignLicenses => {
                 "Only a Global Administrator or a User Administrator can assign licenses."
             }
-            OrgPermission::ManageRoles => "Only a Global Administrator can do this.",
+            OrgPermission::ManageUsers => {
+                "Only a Global Administrator or a User Administrator can manage users."
+            }
+            OrgPermission::ManageRoles | OrgPermission::ManageIdentity => {
+                "Only a Global Administrator can do this."
+            }
         }
         .to_owned(),
     )

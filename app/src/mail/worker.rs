@@ -30,6 +30,8 @@ struct Claimed {
     invitation: Option<(i64, i64)>,
     /// An address-confirmation mail (sign-up): which confirmation, and where its token goes.
     confirmation: Option<(i64, i64)>,
+    /// A password link (reset or welcome): which password token, and where it goes.
+    password_token: Option<(i64, i64)>,
 }
 
 /// `body` with `secret` put in at `at` characters from the start (the end if it is shorter).
@@ -90,6 +92,29 @@ async fn with_fresh_confirmation(
     Ok((renewed.rows_affected() == 1).then(|| with_secret(&message.body, token_at, &token)))
 }
 
+/// The same for a password link (`password_tokens`): the token is made as the mail leaves; none
+/// once the token was used or ended by a newer one, expired, or a newer mail for it is queued.
+async fn with_fresh_password_token(
+    db: &Db,
+    message: &Claimed,
+    token_id: i64,
+    token_at: i64,
+) -> Result<Option<String>, AppError> {
+    let token = random_token();
+    let renewed = sqlx::query(
+        "UPDATE password_tokens SET token_hash = $1 \
+         WHERE id = $2 AND used_at IS NULL AND expires_at > $3 \
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.password_token_id = $2 AND o.id > $4)",
+    )
+    .bind(hash_token(&token))
+    .bind(token_id)
+    .bind(now())
+    .bind(message.id)
+    .execute(db.pool())
+    .await?;
+    Ok((renewed.rows_affected() == 1).then(|| with_secret(&message.body, token_at, &token)))
+}
+
 /// Leaves a message unsent for good, saying why.
 async fn set_aside(db: &Db, id: i64, reason: &str) -> Result<(), AppError> {
     sqlx::query(
@@ -124,6 +149,21 @@ pub async fn deliver_due(
                             db,
                             message.id,
                             "the address is confirmed, or was sent again",
+                        )
+                        .await?;
+                        continue;
+                    }
+                }
+            }
+            (None, None) if message.password_token.is_some() => {
+                let (token_id, token_at) = message.password_token.unwrap_or_default();
+                match with_fresh_password_token(db, &message, token_id, token_at).await? {
+                    Some(body) => body,
+                    None => {
+                        set_aside(
+                            db,
+                            message.id,
+                            "the password link was used, has expired, or was sent again",
                         )
                         .await?;
                         continue;
@@ -174,7 +214,7 @@ async fn claim(db: &Db, batch: i64) -> Result<Vec<Claimed>, AppError> {
          AND (claimed_until IS NULL OR claimed_until <= $1) ORDER BY id LIMIT $3) \
          AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $1) \
          RETURNING id, to_address, subject, body, attempts, invitation_id, confirmation_id, \
-         token_at",
+         password_token_id, token_at",
     )
     .bind(now)
     .bind(LEASE_SECS)
@@ -201,6 +241,13 @@ async fn claim(db: &Db, batch: i64) -> Result<Vec<Claimed>, AppError> {
                 },
                 confirmation: match (
                     row.try_get::<Option<i64>, _>("confirmation_id")?,
+                    row.try_get::<Option<i64>, _>("token_at")?,
+                ) {
+                    (Some(id), Some(at)) => Some((id, at)),
+                    _ => None,
+                },
+                password_token: match (
+                    row.try_get::<Option<i64>, _>("password_token_id")?,
                     row.try_get::<Option<i64>, _>("token_at")?,
                 ) {
                     (Some(id), Some(at)) => Some((id, at)),

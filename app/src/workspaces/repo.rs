@@ -102,7 +102,8 @@ pub async fn navigation(
         .filter(|org| org.can(OrgPermission::ViewServices))
         .map(|org| OrganizationTools {
             services: true,
-            identity: org.can(OrgPermission::ManageRoles),
+            identity: org.can(OrgPermission::ManageUsers),
+            manage_roles: org.can(OrgPermission::ManageRoles),
             name: org.organization_name,
         });
     Ok(Navigation {

@@ -29,6 +29,16 @@ const PUBLIC_SERVER_FNS: &[(&str, u16)] = &[
     ("/api/sign_up", 422),
     // The link of the sign-up's confirmation mail ("x" is no such link).
     ("/api/confirm_email", 409),
+    // Help's FAQ and troubleshooting, for someone who cannot sign in too.
+    ("/api/help_pages", 200),
+    // "Forgot your password?" is for someone who cannot sign in ("x" is no address).
+    ("/api/request_password_reset", 422),
+    // A mailed password link says whether it still works, read-only ("x" is no such link: null).
+    ("/api/password_link", 200),
+    // The mailed link's form sets the password; the token is the credential ("x": no such link).
+    ("/api/set_new_password", 409),
+    // Sign-in: whether an address signs in at its organization's directory ("x": no address).
+    ("/api/directory_for", 200),
 ];
 
 /// Pages anyone may open (the path as the router lists it). One line each: why.
@@ -41,6 +51,12 @@ const PUBLIC_PAGES: &[(&str, u16)] = &[
     ("/catalogue", 200),
     ("/sign-up", 200),
     ("/confirm-email", 200),
+    // Help's FAQ and troubleshooting: what to do when signing in fails.
+    ("/help", 200),
+    // "Forgot your password?" and the pages mailed password links open (reset, new user).
+    ("/forgot-password", 200),
+    ("/reset-password", 200),
+    ("/set-password", 200),
 ];
 
 /// The routes `server/src/lib.rs` adds beside the pages and server functions, each called
@@ -72,6 +88,31 @@ const PLAIN_ROUTES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         303,
         Some("/sign-in?next=%2Finvoices%2F1"),
     ),
+    // Federation. Signing in at the directory starts signed out (public; no address: back to
+    // "Sign in"); the directory sends the browser back to the callback before anyone is
+    // signed in (public; no login under way: "Sign in" says it expired). Test sign-in needs a
+    // Global Administrator: to "Sign in", and back to the Federation page after.
+    (
+        "GET",
+        "/federation/start",
+        "/federation/start",
+        303,
+        Some("/sign-in"),
+    ),
+    (
+        "GET",
+        "/federation/callback",
+        "/federation/callback",
+        303,
+        Some("/sign-in?federation_error=expired"),
+    ),
+    (
+        "GET",
+        "/federation/test",
+        "/federation/test",
+        303,
+        Some("/sign-in?next=%2Forganization%2Ffederation"),
+    ),
     // Public: load balancers and the operator probe it (it says only "ok").
     ("GET", "/healthz", "/healthz", 200, None),
 ];
@@ -88,6 +129,7 @@ const FORM: &[(&str, &str)] = &[
     ("membership_id", "1"),
     ("group_id", "1"),
     ("account_id", "1"),
+    ("id", "1"),
     ("invitation_id", "1"),
     ("import_id", "1"),
     ("agreement_id", "1"),
@@ -161,7 +203,22 @@ const FORM: &[(&str, &str)] = &[
     ("reactive_hours", "x"),
     ("proactive_credits", "x"),
     ("admin_email", "x"),
+    ("technical_contact", "x"),
+    ("address", "x"),
+    ("desc", "false"),
+    ("q", "x"),
     ("token", "x"),
+    // Help's feedback form.
+    ("category", "x"),
+    ("message", "x"),
+    ("about", "x"),
+    ("confirm_password", "x"),
+    // Federation's page.
+    ("domain_id", "1"),
+    ("issuer", "x"),
+    ("client_id", "x"),
+    ("client_secret", "x"),
+    ("create_accounts", "x"),
 ];
 
 /// What a server function answers when its arguments do not parse (`AppError`'s `Args` arm).

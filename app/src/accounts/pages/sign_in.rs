@@ -5,6 +5,7 @@ use crate::{
     accounts::pages::SessionEpoch,
     accounts::{sign_in_options, types::AccountKind, AccountChoices, SignIn},
     components::{banner_message, field_messages, ErrorBanner, TextField},
+    federation::pages::{DirectoryButton, DirectoryNotice},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -28,6 +29,17 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
 
+    // A work address of a federated domain signs in at its directory (crate::federation), unless
+    // a Global Administrator asks for the password (`password=1`), their way back in.
+    let directory = Resource::new(identifier, |identifier| async move {
+        if identifier.trim().is_empty() {
+            Ok(false)
+        } else {
+            crate::federation::directory_for(identifier).await
+        }
+    });
+    let password_asked = move || query.read().get("password").is_some_and(|v| v == "1");
+
     // Signing out lands here with `?signed_out=1`: the page says it happened.
     let signed_out = move || query.read().get("signed_out").is_some_and(|v| v == "1");
     view! {
@@ -43,8 +55,10 @@ pub fn SignInPage() -> impl IntoView {
                         }
                     })
             }}
+            <DirectoryNotice />
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    let federated = directory.await.unwrap_or(false) && !password_asked();
                     let step = match options.await {
                         Ok(None) => IdentifierStep(identifier(), next(), None).into_any(),
                         Err(error) => {
@@ -55,13 +69,13 @@ pub fn SignInPage() -> impl IntoView {
                         }
                         Ok(Some(AccountChoices { kinds })) => {
                             match chosen().filter(|k| kinds.contains(k)) {
-                                Some(kind) => PasswordStep(identifier(), kind, next()).into_any(),
+                                Some(kind) => PasswordOrDirectory(identifier(), kind, next(), federated),
                                 None if kinds.len() > 1 => {
                                     KindChooser(identifier(), kinds, next()).into_any()
                                 }
                                 None => {
                                     let kind = kinds.first().copied().unwrap_or(AccountKind::Personal);
-                                    PasswordStep(identifier(), kind, next()).into_any()
+                                    PasswordOrDirectory(identifier(), kind, next(), federated)
                                 }
                             }
                         }
@@ -136,6 +150,11 @@ fn PasswordStep(identifier: String, kind: AccountKind, next: String) -> impl Int
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let field = field_messages(error);
     let change = format!("/sign-in?next={}", encode(&next));
+    let forgot = if identifier.contains('@') {
+        format!("/forgot-password?email={}", encode(&identifier))
+    } else {
+        "/forgot-password".to_owned()
+    };
     view! {
         <p class="identity">
             <strong>{identifier.clone()}</strong>
@@ -165,7 +184,40 @@ fn PasswordStep(identifier: String, kind: AccountKind, next: String) -> impl Int
             />
             <button type="submit" class="primary">"Sign in"</button>
         </ActionForm>
+        // Forgot your password? (accounts::passwords): the address travels along, to save typing.
+        <p><a href=forgot>"Forgot your password?"</a></p>
     }
+}
+
+/// A work account of a federated domain: the directory first, the password only on request
+/// (a Global Administrator's way back in; the server refuses it to everyone else).
+#[allow(non_snake_case)]
+fn PasswordOrDirectory(
+    identifier: String,
+    kind: AccountKind,
+    next: String,
+    federated: bool,
+) -> AnyView {
+    if !(federated && kind == AccountKind::Work) {
+        return PasswordStep(identifier, kind, next).into_any();
+    }
+    let password = format!(
+        "/sign-in?identifier={}&kind=work&password=1&next={}",
+        encode(&identifier),
+        encode(&next)
+    );
+    let change = format!("/sign-in?next={}", encode(&next));
+    view! {
+        <p class="identity">
+            <strong>{identifier.clone()}</strong>
+            <span class="kind">{kind.label()}</span>
+            <a href=change>"Use another account"</a>
+        </p>
+        <p>"Your organization signs you in through its directory."</p>
+        <DirectoryButton email=identifier next />
+        <p class="hint">"Global Administrator? " <a href=password>"Sign in with your password"</a></p>
+    }
+    .into_any()
 }
 
 /// Percent-encodes a query value (the `next` path).

@@ -8,12 +8,29 @@ use crate::{
 };
 use sqlx::Row;
 
+/// The organization a new work account with an address on `domain` belongs to. Several
+/// organizations may hold a domain (issue 14: any may add it, one may verify it), so: the one that
+/// verified it; else the one that was created with it (sign-up, operator), if only one was. A
+/// domain merely added on the Domains page names nobody until it is verified, so an administrator
+/// cannot claim other people's addresses by typing their domain.
 pub async fn organization_for_domain(db: &Db, domain: &str) -> Result<Option<i64>, AppError> {
-    let row = sqlx::query("SELECT organization_id FROM organization_domains WHERE domain = $1")
-        .bind(domain)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(row.map(|r| r.try_get("organization_id")).transpose()?)
+    let rows = sqlx::query(
+        "SELECT organization_id, verified_at FROM organization_domains \
+         WHERE domain = $1 AND (verified_at IS NOT NULL OR from_creation = 1) \
+         ORDER BY CASE WHEN verified_at IS NULL THEN 1 ELSE 0 END, id LIMIT 2",
+    )
+    .bind(domain)
+    .fetch_all(db.pool())
+    .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let verified = first.try_get::<Option<i64>, _>("verified_at")?.is_some();
+    // Two unverified claims from creation (only a race between two sign-ups makes them): neither
+    // is believed until one proves the domain.
+    Ok((verified || rows.len() == 1)
+        .then(|| first.try_get("organization_id"))
+        .transpose()?)
 }
 
 pub struct NewOrganization {
@@ -47,7 +64,8 @@ pub async fn insert_organization(
     let now = now();
     let taken = sqlx::query(
         "SELECT (SELECT COUNT(*) FROM organizations WHERE name_canonical = $1) AS names, \
-                (SELECT COUNT(*) FROM organization_domains WHERE domain = $2) AS domains",
+                (SELECT COUNT(*) FROM organization_domains \
+                  WHERE domain = $2 AND (verified_at IS NOT NULL OR from_creation = 1)) AS domains",
     )
     .bind(org.name.as_str().to_lowercase())
     .bind(&org.domain)
@@ -80,8 +98,9 @@ pub async fn insert_organization(
     ))?
     .try_get("id")?;
     sqlx::query(
-        "INSERT INTO organization_domains (organization_id, domain, verified_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $4)",
+        "INSERT INTO organization_domains \
+         (organization_id, domain, verified_at, created_at, updated_at, is_primary, from_creation, checked_at) \
+         VALUES ($1, $2, $3, $4, $4, 1, 1, $3)",
     )
     .bind(id)
     .bind(&org.domain)

@@ -108,9 +108,14 @@ pub async fn existing(tx: &mut Tx, workspace_id: i64) -> Result<Existing, AppErr
         .await?,
     )?;
     let work_domains = column(
-        sqlx::query("SELECT domain FROM organization_domains")
-            .fetch_all(&mut **tx)
-            .await?,
+        // The domains that make a work account (accounts::organization_for_domain): verified
+        // ones, and those an organization was created with; one merely added names nobody.
+        sqlx::query(
+            "SELECT domain FROM organization_domains \
+             WHERE verified_at IS NOT NULL OR from_creation = 1",
+        )
+        .fetch_all(&mut **tx)
+        .await?,
     )?;
     Ok(Existing {
         members,

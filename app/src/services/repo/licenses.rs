@@ -149,3 +149,85 @@ pub async fn held_by(db: &Db, account_id: i64) -> Result<Vec<HeldLicense>, AppEr
         })
         .collect()
 }
+
+/// The licenses one account of `organization_id` holds, with their subscriptions (the Identity
+/// page's user page).
+pub async fn of_account(
+    db: &Db,
+    organization_id: i64,
+    account_id: i64,
+) -> Result<Vec<crate::services::AccountLicense>, AppError> {
+    let rows = sqlx::query(
+        "SELECT s.id, sv.name AS service, o.name AS offer, s.status \
+         FROM license_assignments l JOIN subscriptions s ON s.id = l.subscription_id \
+         JOIN offers o ON o.id = s.offer_id JOIN services sv ON sv.id = s.service_id \
+         WHERE l.account_id = $1 AND l.organization_id = $2 AND s.organization_id = $2 \
+           AND s.status <> 'deleted' ORDER BY sv.name_canonical, o.name_canonical, s.id",
+    )
+    .bind(account_id)
+    .bind(organization_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::services::AccountLicense {
+                subscription_id: r.try_get("id")?,
+                service: r.try_get("service")?,
+                offer: r.try_get("offer")?,
+                status: crate::db::column(r, "status", Status::parse)?,
+            })
+        })
+        .collect()
+}
+
+/// The organization's subscriptions whose licenses can be assigned and that have some left.
+pub async fn open_subscriptions(
+    db: &Db,
+    organization_id: i64,
+) -> Result<Vec<crate::services::OpenSubscription>, AppError> {
+    let rows = sqlx::query(
+        "SELECT s.id, sv.name AS service, o.name AS offer, s.quantity - s.assigned AS remaining \
+         FROM subscriptions s JOIN offers o ON o.id = s.offer_id \
+         JOIN services sv ON sv.id = s.service_id \
+         WHERE s.organization_id = $1 AND s.status IN ('trial', 'active', 'expired') \
+           AND s.assigned < s.quantity ORDER BY sv.name_canonical, o.name_canonical, s.id",
+    )
+    .bind(organization_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::services::OpenSubscription {
+                id: r.try_get("id")?,
+                service: r.try_get("service")?,
+                offer: r.try_get("offer")?,
+                remaining: r.try_get("remaining")?,
+            })
+        })
+        .collect()
+}
+
+/// Gives back every license an account holds, inside the caller's transaction (the account is
+/// being deleted): each subscription's count goes down with its assignment.
+pub async fn release_all(
+    tx: &mut crate::db::Tx,
+    organization_id: i64,
+    account_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE subscriptions SET assigned = assigned - 1, updated_at = $3 \
+         WHERE organization_id = $2 AND id IN (SELECT subscription_id FROM license_assignments \
+           WHERE account_id = $1 AND organization_id = $2)",
+    )
+    .bind(account_id)
+    .bind(organization_id)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM license_assignments WHERE account_id = $1 AND organization_id = $2")
+        .bind(account_id)
+        .bind(organization_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
