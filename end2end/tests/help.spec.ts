@@ -26,11 +26,11 @@ test('feedback is sent and the operator reads it in the staff console', async ({
   await expect(writer.getByRole('heading', { level: 1, name: 'Send feedback' })).toBeVisible();
   await expectAccessible(writer);
   // An empty message is refused at its field (the browser's own check is bypassed by a blank).
-  await writer.getByLabel('Message').fill('   ');
+  await writer.getByLabel('Message', { exact: true }).fill('   ');
   await writer.getByRole('button', { name: 'Send feedback' }).click();
   await expect(writer.getByText('Write your message.')).toBeVisible();
   await writer.getByLabel('What is it about?').selectOption('idea');
-  await writer.getByLabel('Message').fill(message);
+  await writer.getByLabel('Message', { exact: true }).fill(message);
   await writer.getByLabel('Which page is it about? (optional)').fill('/invoices');
   await writer.getByRole('button', { name: 'Send feedback' }).click();
   await expect(writer.getByText('Thank you: your message was sent to the provider\'s team.')).toBeVisible();

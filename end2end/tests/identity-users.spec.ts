@@ -68,7 +68,7 @@ test('a Global Administrator adds a user, who sets a password and, made a User A
   // Megan makes her a User Administrator.
   await megan.reload();
   await expect(megan.getByRole('definition').filter({ hasText: /^Active$/ })).toBeVisible();
-  await megan.getByLabel('Role').selectOption({ label: 'User Administrator' });
+  await megan.getByLabel('Role', { exact: true }).selectOption({ label: 'User Administrator' });
   await megan.getByRole('button', { name: 'Assign the role' }).click();
   await expect(megan.getByText('The role was assigned.')).toBeVisible();
   await expect(megan.getByRole('listitem').filter({ hasText: 'User Administrator' })).toBeVisible();

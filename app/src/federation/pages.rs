@@ -123,6 +123,16 @@ fn SaveForm(
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let field = field_messages(error);
     let form = format!("d{}", connection.domain_id);
+    let secret_form = form.clone();
+    let configured = connection.configured;
+    // Counts successful saves.
+    let saved = Memo::new(move |before: Option<&u32>| {
+        let before = before.copied().unwrap_or(0);
+        match action.value().get() {
+            Some(Ok(_)) => before + 1,
+            _ => before,
+        }
+    });
     let check_id = format!("field-{form}-create_accounts");
     let secret_hint = if connection.configured {
         "A secret is saved; it is never shown again. Enter a new one to replace it, or leave this empty."
@@ -140,9 +150,16 @@ fn SaveForm(
                 hint="As the directory publishes it, e.g. https://login.example.com/tenant" />
             <TextField label="Client id" name="client_id" value=connection.client_id.clone()
                 required=true error=field("client_id") form=form.clone() />
-            <TextField label="Client secret" name="client_secret" input_type="password"
-                autocomplete="new-password" required=!connection.configured
-                error=field("client_secret") form=form.clone() hint=secret_hint />
+            // Drawn anew after each successful save, so the secret typed does not linger in
+            // the hydrated page's field (without JavaScript the page reloads anyway).
+            {move || {
+                saved.get();
+                view! {
+                    <TextField label="Client secret" name="client_secret" input_type="password"
+                        autocomplete="new-password" required=!configured
+                        error=field("client_secret") form=secret_form.clone() hint=secret_hint />
+                }
+            }}
             <div class="field checkbox">
                 <input type="checkbox" id=check_id.clone() name="create_accounts" value="on"
                     checked=connection.create_accounts />

@@ -26,12 +26,8 @@ struct Claimed {
     subject: String,
     body: String,
     attempts: i64,
-    /// An invitation mail: which invitation, and where in `body` its token goes.
-    invitation: Option<(i64, i64)>,
-    /// An address-confirmation mail (sign-up): which confirmation, and where its token goes.
-    confirmation: Option<(i64, i64)>,
-    /// A password link (reset or welcome): which password token, and where it goes.
-    password_token: Option<(i64, i64)>,
+    /// A sealed mail: what its link opens, and where in `body` (in characters) its token goes.
+    sealed: Option<(Seal, i64)>,
 }
 
 /// `body` with `secret` put in at `at` characters from the start (the end if it is shorter).
@@ -43,75 +39,72 @@ pub fn with_secret(body: &str, at: i64, secret: &str) -> String {
     format!("{}{secret}{}", &body[..split], &body[split..])
 }
 
-/// The text of an invitation mail with a fresh token, whose hash replaces the invitation's in the
-/// same statement: the token exists only in the message that leaves. None when the invitation
-/// was meanwhile accepted, revoked or let expire, or when a newer message for it is queued (that
-/// one carries the only good link, so a late retry of this one cannot undo a resend).
+/// What a sealed message's link opens: the row whose token the worker makes as the mail leaves.
+#[derive(Clone, Copy)]
+enum Seal {
+    /// An invitation (`invitations`).
+    Invitation(i64),
+    /// A sign-up's address confirmation (`email_confirmations`).
+    Confirmation(i64),
+    /// A password link, reset or welcome (`password_tokens`).
+    Password(i64),
+}
+
+impl Seal {
+    /// The statement that stores the fresh token's hash ($1) in row $2, at $3 = now, unless the
+    /// row is no longer open or a newer message than $4 for it is queued (that one carries the
+    /// only good link, so a late retry of this one cannot undo a resend).
+    fn renewal(self) -> (&'static str, i64) {
+        match self {
+            Seal::Invitation(id) => (
+                "UPDATE invitations SET token_hash = $1, updated_at = $3 \
+                 WHERE id = $2 AND status = 'pending' AND expires_at > $3 \
+                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.invitation_id = $2 AND o.id > $4)",
+                id,
+            ),
+            Seal::Confirmation(id) => (
+                "UPDATE email_confirmations SET token_hash = $1 \
+                 WHERE id = $2 AND confirmed_at IS NULL AND expires_at > $3 \
+                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.confirmation_id = $2 AND o.id > $4)",
+                id,
+            ),
+            Seal::Password(id) => (
+                "UPDATE password_tokens SET token_hash = $1 \
+                 WHERE id = $2 AND used_at IS NULL AND expires_at > $3 \
+                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.password_token_id = $2 AND o.id > $4)",
+                id,
+            ),
+        }
+    }
+
+    /// Why a message whose row is no longer open stays unsent.
+    fn stale(self) -> &'static str {
+        match self {
+            Seal::Invitation(_) => "the invitation is no longer open, or was sent again",
+            Seal::Confirmation(_) => "the address is confirmed, or was sent again",
+            Seal::Password(_) => "the password link was used, has expired, or was sent again",
+        }
+    }
+}
+
+/// The text of a sealed mail with a fresh token, whose hash replaces the row's in the same
+/// statement: the token exists only in the message that leaves. None when the row is no longer
+/// open (accepted, confirmed, used, expired) or a newer message for it is queued.
 async fn with_fresh_token(
     db: &Db,
     message: &Claimed,
-    invitation_id: i64,
+    seal: Seal,
     token_at: i64,
 ) -> Result<Option<String>, AppError> {
     let token = random_token();
-    let now = now();
-    let renewed = sqlx::query(
-        "UPDATE invitations SET token_hash = $1, updated_at = $2 \
-         WHERE id = $3 AND status = 'pending' AND expires_at > $2 \
-         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.invitation_id = $3 AND o.id > $4)",
-    )
-    .bind(hash_token(&token))
-    .bind(now)
-    .bind(invitation_id)
-    .bind(message.id)
-    .execute(db.pool())
-    .await?;
-    Ok((renewed.rows_affected() == 1).then(|| with_secret(&message.body, token_at, &token)))
-}
-
-/// The same for an address confirmation (`email_confirmations`): the token is made as the mail
-/// leaves; none once the address is confirmed, the link expired, or a newer mail is queued.
-async fn with_fresh_confirmation(
-    db: &Db,
-    message: &Claimed,
-    confirmation_id: i64,
-    token_at: i64,
-) -> Result<Option<String>, AppError> {
-    let token = random_token();
-    let renewed = sqlx::query(
-        "UPDATE email_confirmations SET token_hash = $1 \
-         WHERE id = $2 AND confirmed_at IS NULL AND expires_at > $3 \
-         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.confirmation_id = $2 AND o.id > $4)",
-    )
-    .bind(hash_token(&token))
-    .bind(confirmation_id)
-    .bind(now())
-    .bind(message.id)
-    .execute(db.pool())
-    .await?;
-    Ok((renewed.rows_affected() == 1).then(|| with_secret(&message.body, token_at, &token)))
-}
-
-/// The same for a password link (`password_tokens`): the token is made as the mail leaves; none
-/// once the token was used or ended by a newer one, expired, or a newer mail for it is queued.
-async fn with_fresh_password_token(
-    db: &Db,
-    message: &Claimed,
-    token_id: i64,
-    token_at: i64,
-) -> Result<Option<String>, AppError> {
-    let token = random_token();
-    let renewed = sqlx::query(
-        "UPDATE password_tokens SET token_hash = $1 \
-         WHERE id = $2 AND used_at IS NULL AND expires_at > $3 \
-         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.password_token_id = $2 AND o.id > $4)",
-    )
-    .bind(hash_token(&token))
-    .bind(token_id)
-    .bind(now())
-    .bind(message.id)
-    .execute(db.pool())
-    .await?;
+    let (statement, id) = seal.renewal();
+    let renewed = sqlx::query(statement)
+        .bind(hash_token(&token))
+        .bind(id)
+        .bind(now())
+        .bind(message.id)
+        .execute(db.pool())
+        .await?;
     Ok((renewed.rows_affected() == 1).then(|| with_secret(&message.body, token_at, &token)))
 }
 
@@ -140,51 +133,15 @@ pub async fn deliver_due(
     let claimed = claim(db, batch).await?;
     let mut sent = 0;
     for message in claimed {
-        let body = match (message.invitation, message.confirmation) {
-            (None, Some((confirmation_id, token_at))) => {
-                match with_fresh_confirmation(db, &message, confirmation_id, token_at).await? {
-                    Some(body) => body,
-                    None => {
-                        set_aside(
-                            db,
-                            message.id,
-                            "the address is confirmed, or was sent again",
-                        )
-                        .await?;
-                        continue;
-                    }
+        let body = match message.sealed {
+            None => message.body.clone(),
+            Some((seal, token_at)) => match with_fresh_token(db, &message, seal, token_at).await? {
+                Some(body) => body,
+                None => {
+                    set_aside(db, message.id, seal.stale()).await?;
+                    continue;
                 }
-            }
-            (None, None) if message.password_token.is_some() => {
-                let (token_id, token_at) = message.password_token.unwrap_or_default();
-                match with_fresh_password_token(db, &message, token_id, token_at).await? {
-                    Some(body) => body,
-                    None => {
-                        set_aside(
-                            db,
-                            message.id,
-                            "the password link was used, has expired, or was sent again",
-                        )
-                        .await?;
-                        continue;
-                    }
-                }
-            }
-            (None, None) => message.body.clone(),
-            (Some((invitation_id, token_at)), _) => {
-                match with_fresh_token(db, &message, invitation_id, token_at).await? {
-                    Some(body) => body,
-                    None => {
-                        set_aside(
-                            db,
-                            message.id,
-                            "the invitation is no longer open, or was sent again",
-                        )
-                        .await?;
-                        continue;
-                    }
-                }
-            }
+            },
         };
         match mailer
             .send(message.id, from, &message.to, &message.subject, &body)
@@ -232,33 +189,31 @@ async fn claim(db: &Db, batch: i64) -> Result<Vec<Claimed>, AppError> {
                 subject: row.try_get("subject")?,
                 body: row.try_get("body")?,
                 attempts: row.try_get("attempts")?,
-                invitation: match (
-                    row.try_get::<Option<i64>, _>("invitation_id")?,
-                    row.try_get::<Option<i64>, _>("token_at")?,
-                ) {
-                    (Some(id), Some(at)) => Some((id, at)),
-                    _ => None,
-                },
-                confirmation: match (
-                    row.try_get::<Option<i64>, _>("confirmation_id")?,
-                    row.try_get::<Option<i64>, _>("token_at")?,
-                ) {
-                    (Some(id), Some(at)) => Some((id, at)),
-                    _ => None,
-                },
-                password_token: match (
-                    row.try_get::<Option<i64>, _>("password_token_id")?,
-                    row.try_get::<Option<i64>, _>("token_at")?,
-                ) {
-                    (Some(id), Some(at)) => Some((id, at)),
-                    _ => None,
-                },
+                sealed: sealed(row)?,
             })
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
     // RETURNING gives no order guarantee; oldest first keeps delivery fair.
     claimed.sort_by_key(|m| m.id);
     Ok(claimed)
+}
+
+/// What a claimed row's link opens, if it is sealed. An invitation's mail predates the other
+/// kinds (its rows may carry nothing else), so it is looked at first.
+fn sealed(row: &sqlx::any::AnyRow) -> sqlx::Result<Option<(Seal, i64)>> {
+    let Some(at) = row.try_get::<Option<i64>, _>("token_at")? else {
+        return Ok(None);
+    };
+    let seal = if let Some(id) = row.try_get::<Option<i64>, _>("invitation_id")? {
+        Seal::Invitation(id)
+    } else if let Some(id) = row.try_get::<Option<i64>, _>("confirmation_id")? {
+        Seal::Confirmation(id)
+    } else if let Some(id) = row.try_get::<Option<i64>, _>("password_token_id")? {
+        Seal::Password(id)
+    } else {
+        return Ok(None);
+    };
+    Ok(Some((seal, at)))
 }
 
 async fn mark_sent(db: &Db, id: i64) -> Result<(), AppError> {
