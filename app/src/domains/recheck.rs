@@ -38,6 +38,10 @@ struct Claimed {
 }
 
 /// Claims the domain whose check is the oldest among those due at `at`, if any.
+///
+/// The outer conditions repeat the inner ones: on PostgreSQL a second server whose subquery
+/// picked the same domain re-reads the row after the first commits, and by then the first may
+/// have finished (lease cleared, but `checked_at` moved on), so being due must be checked again.
 async fn claim(db: &Db, at: i64) -> Result<Option<Claimed>, AppError> {
     let row = sqlx::query(
         "UPDATE organization_domains SET check_lease_until = $1 \
@@ -46,6 +50,7 @@ async fn claim(db: &Db, at: i64) -> Result<Option<Claimed>, AppError> {
                        AND (checked_at IS NULL OR checked_at <= $2) \
                        AND (check_lease_until IS NULL OR check_lease_until <= $3) \
                      ORDER BY checked_at, id LIMIT 1) \
+           AND (checked_at IS NULL OR checked_at <= $2) \
            AND (check_lease_until IS NULL OR check_lease_until <= $3) \
          RETURNING id, organization_id, domain, txt_token",
     )
