@@ -80,7 +80,7 @@ for project in js nojs; do
   # Federation (federation.spec.ts): an organization per project with a verified domain (the
   # operator's domains are verified) and its Global Administrator; the journey configures the
   # directory through the page. Its directory user is dana-<project> at the provider below.
-  "$bin" admin create-organization --name "Northwind $project" --domain "$project.northwind.example" >/dev/null
+  "$bin" admin create-organization --name "Northwind Directory $project" --domain "$project.northwind.example" >/dev/null
   printf '%s\n' "E2E-Password-2026" | "$bin" admin create-account \
     --email "admin@$project.northwind.example" --kind work --name "E2E federation admin $project"
   "$bin" admin assign-role --email "admin@$project.northwind.example" --role global

@@ -15,7 +15,7 @@ import type { Page } from '@playwright/test';
 /**
  * Federation over OpenID Connect against the journeys' real provider (end2end/oidc/provider.mjs,
  * started by serve.sh on 127.0.0.1:9400: npm's oidc-provider with its own login form). Each
- * project has its organization "Northwind <project>" with the verified domain
+ * project has its organization "Northwind Directory <project>" with the verified domain
  * <project>.northwind.example, its Global Administrator admin@… and the directory user
  * dana-<project> (dana@<project>.northwind.example).
  */
