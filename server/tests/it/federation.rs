@@ -241,6 +241,18 @@ pub(super) async fn start(app: &TestApp, email: &str) -> TestResponse {
     app.get(&format!("/federation/start?{query}"), None).await
 }
 
+/// The whole round trip of a sign-in: start with `email`, log in at the directory as `login`,
+/// and come back to the portal's callback (with the browser's binding cookie).
+pub(super) async fn sign_in_through(
+    app: &TestApp,
+    provider: &Provider,
+    email: &str,
+    login: &str,
+) -> TestResponse {
+    let returned = log_in_at_directory(provider, &start(app, email).await, login).await;
+    app.get(&returned.callback, Some(&returned.cookie)).await
+}
+
 /// GET /federation/test as an administrator following the page's link.
 pub(super) async fn start_test(app: &TestApp, cookie: &str, domain_id: i64) -> TestResponse {
     app.request(

@@ -185,36 +185,24 @@ on_both_engines!(
         );
 
         // email_verified false: an existing account is not linked on the directory's word.
-        let returned = log_in_at_directory(
-            &provider,
-            &start(&app, "unverified@northwind.example").await,
-            "unverified",
-        )
-        .await;
         refused_with(
-            &app.get(&returned.callback, Some(&returned.cookie)).await,
+            &sign_in_through(
+                &app,
+                &provider,
+                "unverified@northwind.example",
+                "unverified",
+            )
+            .await,
             "account_exists",
         );
         // Accounts are not created here: someone new is refused with a sentence.
-        let returned = log_in_at_directory(
-            &provider,
-            &start(&app, "alice@northwind.example").await,
-            "alice",
-        )
-        .await;
         refused_with(
-            &app.get(&returned.callback, Some(&returned.cookie)).await,
+            &sign_in_through(&app, &provider, "alice@northwind.example", "alice").await,
             "no_account",
         );
         // An address outside the federated domain is refused, whatever the directory says.
-        let returned = log_in_at_directory(
-            &provider,
-            &start(&app, "nadia@northwind.example").await,
-            "carol",
-        )
-        .await;
         refused_with(
-            &app.get(&returned.callback, Some(&returned.cookie)).await,
+            &sign_in_through(&app, &provider, "nadia@northwind.example", "carol").await,
             "outside_domain",
         );
         assert_eq!(

@@ -63,14 +63,8 @@ on_both_engines!(
         // A directory whose clock is two hours behind signs tokens that expired long ago.
         let late = Provider::start(&["--clock-offset", "-7200"]);
         configure(&app, &n, &late.issuer, true).await;
-        let returned = log_in_at_directory(
-            &late,
-            &start(&app, "alice@northwind.example").await,
-            "alice",
-        )
-        .await;
         refused_with(
-            &app.get(&returned.callback, Some(&returned.cookie)).await,
+            &sign_in_through(&app, &late, "alice@northwind.example", "alice").await,
             "refused",
         );
         assert_eq!(
@@ -160,14 +154,8 @@ on_both_engines!(
         // The domain now points at another directory with a user of the same address and subject:
         // it is not Alice's account, and nothing is linked to it.
         configure(&app, &n, &second.issuer, true).await;
-        let returned = log_in_at_directory(
-            &second,
-            &start(&app, "alice@northwind.example").await,
-            "alice",
-        )
-        .await;
         refused_with(
-            &app.get(&returned.callback, Some(&returned.cookie)).await,
+            &sign_in_through(&app, &second, "alice@northwind.example", "alice").await,
             "account_exists",
         );
         assert_eq!(
@@ -196,14 +184,8 @@ on_both_engines!(
             "UPDATE accounts SET disabled_at = 1 WHERE id = {alice}"
         ))
         .await;
-        let returned = log_in_at_directory(
-            &first,
-            &start(&app, "alice@northwind.example").await,
-            "alice",
-        )
-        .await;
         refused_with(
-            &app.get(&returned.callback, Some(&returned.cookie)).await,
+            &sign_in_through(&app, &first, "alice@northwind.example", "alice").await,
             "disabled",
         );
     }
