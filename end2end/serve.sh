@@ -10,6 +10,8 @@ export LEPTOS_SITE_ADDR=127.0.0.1:3300
 # Every journey signs in from 127.0.0.1: the per-address limits (their own HTTP test holds
 # them) must not throttle a whole suite coming from one address.
 export SERVICES_HUB_SIGN_IN_ATTEMPTS_PER_MINUTE=600
+# Required second factors have their own tests (and a journey the lead runs with it on).
+export SERVICES_HUB_REQUIRE_SECOND_FACTOR=false
 bin=./target/release/services-hub
 rm -rf target/e2e
 mkdir -p target/e2e
@@ -29,7 +31,7 @@ activate() {
 # Each project (JavaScript on / off) gets its own accounts and agreements, so lockouts, profile
 # edits and invitations of one never touch the other.
 for project in js nojs; do
-  for who in wrong profile signout password stranger; do
+  for who in wrong profile signout password stranger twofa; do
     printf '%s\n' "E2E-Password-2026" | "$bin" admin create-account \
       --email "$who-$project@contoso.com" --kind work --name "E2E $who $project"
   done

@@ -62,6 +62,11 @@ if $with_tests; then
   if ! command -v pdftotext >/dev/null; then
     apt_install poppler-utils
   fi
+  # aiosmtpd: the real SMTP server the mail tests start (end2end/smtp/server.py).
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    step "installing aiosmtpd (the tests' SMTP server)"
+    python3 -m pip install --quiet aiosmtpd
+  fi
   # oidc-provider: the OpenID provider the federation tests and journeys start (end2end/oidc).
   if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ] \
     || [ ! -d end2end/node_modules/oidc-provider ]; then

@@ -3,6 +3,7 @@
 
 pub mod pages;
 pub mod passwords;
+pub mod two_factor;
 pub mod types;
 
 #[cfg(feature = "ssr")]
@@ -30,6 +31,10 @@ pub struct UserSummary {
     pub kind: AccountKind,
     /// A provider staff account (operator, CSAM or AC): the header links the staff console.
     pub is_staff: bool,
+    /// Must set up two-step verification before any other page (staff and Global
+    /// Administrators, when the installation requires it).
+    #[serde(default)]
+    pub must_enroll: bool,
 }
 
 /// The kinds of account that can sign in with an identifier. More than one means the person chooses
@@ -188,8 +193,11 @@ pub fn safe_next(next: &str) -> String {
 
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
-    let caller = visitor()?.caller().await?;
+    let v = visitor()?;
+    let caller = v.caller().await?;
+    let config = v.state.config.clone();
     Ok(caller.map(|c| UserSummary {
+        must_enroll: c.must_enroll(&config),
         display_name: c.display_name,
         email: c.email,
         kind: c.kind,
@@ -214,7 +222,7 @@ pub async fn sign_in(
     let accepting_invitation = next
         .as_deref()
         .is_some_and(|n| safe_next(n).starts_with("/invitations/accept"));
-    let cookie = service::sign_in(
+    let (cookie, code_due) = service::sign_in(
         &v.state,
         &identifier,
         &kind,
@@ -224,7 +232,15 @@ pub async fn sign_in(
     )
     .await?;
     set_cookie(&cookie)?;
-    leptos_axum::redirect(&safe_next(next.as_deref().unwrap_or("/")));
+    let next = safe_next(next.as_deref().unwrap_or("/"));
+    if code_due {
+        leptos_axum::redirect(&format!(
+            "/sign-in/verify?next={}",
+            urlencoding::encode(&next)
+        ));
+    } else {
+        leptos_axum::redirect(&next);
+    }
     Ok(())
 }
 
@@ -233,7 +249,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     let v = visitor()?;
     // Signing out twice (or with an expired session) still clears the cookie and lands on
     // "Sign in".
-    if let Some(caller) = v.caller().await? {
+    if let Some(caller) = v.session().await? {
         let cookie = session::end(&v.state.db, &v.state.config, &caller).await?;
         set_cookie(&cookie)?;
     }

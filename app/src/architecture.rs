@@ -11,6 +11,8 @@ const FOUNDATION: &[&str] = &[
     "components",
     "db",
     "error",
+    "events",
+    "limits",
     "mail",
     "security",
     "state",

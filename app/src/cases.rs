@@ -27,6 +27,17 @@ pub fn sees_all(scope: &crate::auth::WorkspaceScope) -> bool {
     repo::sees_all(scope) == 1
 }
 
+/// `NotFound` unless the caller sees the case (for the live-update stream, `live`).
+#[cfg(feature = "ssr")]
+pub async fn check_visible(
+    db: &crate::state::Db,
+    scope: &crate::auth::WorkspaceScope,
+    caller: &crate::auth::Caller,
+    case_id: i64,
+) -> Result<(), AppError> {
+    repo::check_visible(db, scope, caller, case_id).await
+}
+
 /// Takes back the cases shared by name with a member who leaves the workspace (inside the
 /// removal's transaction), so an invitation back later starts afresh.
 #[cfg(feature = "ssr")]
@@ -212,6 +223,10 @@ pub async fn open_case(
         &contact_method,
     )?;
     let id = repo::open(&who, input).await?;
+    who.state
+        .events
+        .publish(crate::events::Event::cases(workspace_id))
+        .await;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/cases/{id}"));
     Ok(id)
 }
@@ -267,6 +282,10 @@ pub async fn add_case_note(workspace_id: i64, case_id: i64, body: String) -> Res
     let who = guard(workspace_id).await?;
     let body = CaseDescription::parse_note(&body).map_err(|m| AppError::field("body", m))?;
     repo::add_note(&who, case_id, &body).await?;
+    who.state
+        .events
+        .publish(crate::events::Event::case(workspace_id, case_id))
+        .await;
     back_to_case(workspace_id, case_id, "note");
     Ok(())
 }
@@ -281,6 +300,10 @@ pub async fn set_case_status(
     let who = guard(workspace_id).await?;
     let status = CaseStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
     repo::set_status(&who, case_id, status).await?;
+    who.state
+        .events
+        .publish(crate::events::Event::case(workspace_id, case_id))
+        .await;
     back_to_case(workspace_id, case_id, "status");
     Ok(())
 }
@@ -295,6 +318,10 @@ pub async fn record_case_time(
 ) -> Result<(), AppError> {
     let who = guard(workspace_id).await?;
     repo::record_time(&who, case_id, &minutes, &note).await?;
+    who.state
+        .events
+        .publish(crate::events::Event::case(workspace_id, case_id))
+        .await;
     back_to_case(workspace_id, case_id, "time");
     Ok(())
 }
@@ -312,6 +339,10 @@ pub async fn share_case_with_group(
         .parse::<i64>()
         .map_err(|_| AppError::field("group_id", "Choose a group."))?;
     repo::share_group(&who, case_id, group_id).await?;
+    who.state
+        .events
+        .publish(crate::events::Event::case(workspace_id, case_id))
+        .await;
     back_to_case(workspace_id, case_id, "shared");
     Ok(())
 }
@@ -321,6 +352,10 @@ pub async fn share_case_with_group(
 pub async fn share_case(workspace_id: i64, case_id: i64, email: String) -> Result<(), AppError> {
     let who = guard(workspace_id).await?;
     repo::share(&who, case_id, &email).await?;
+    who.state
+        .events
+        .publish(crate::events::Event::case(workspace_id, case_id))
+        .await;
     back_to_case(workspace_id, case_id, "shared");
     Ok(())
 }

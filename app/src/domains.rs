@@ -120,8 +120,11 @@ pub async fn remove_domain(id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The re-check job, for the server's `main` (see `recheck`).
+/// The re-check job, for the server's `main` (see `recheck`); it ends when `stop` changes.
 #[cfg(feature = "ssr")]
-pub fn spawn_recheck(state: &crate::state::AppState) -> tokio::task::JoinHandle<()> {
-    recheck::spawn(state.db.clone(), state.config.clone())
+pub fn spawn_recheck(
+    state: &crate::state::AppState,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    recheck::spawn(state.db.clone(), state.config.clone(), stop)
 }

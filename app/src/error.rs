@@ -29,6 +29,10 @@ pub enum AppError {
     Conflict(String),
     #[error("Too many attempts. Please wait a minute and try again.")]
     TooManyRequests,
+    /// The pool had no connection within its acquire timeout, or the database went away:
+    /// answered 503 with `Retry-After`, since trying again shortly is the right thing to do.
+    #[error("The service is busy or its database is unreachable. Try again in a moment.")]
+    Unavailable,
     /// Only a correlation id travels to the browser; the cause is in the server log.
     #[error("Something went wrong on our side. Reference: {0}.")]
     Internal(String),
@@ -61,6 +65,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests => 429,
+            AppError::Unavailable => 503,
             AppError::Internal(_) => 500,
         }
     }
@@ -124,6 +129,24 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        if unavailable(&error) {
+            tracing::warn!("database unavailable: {error}");
+            return AppError::Unavailable;
+        }
         AppError::internal(error)
+    }
+}
+
+/// A database error that says nothing about the request: no connection free in time, the pool
+/// closed, the connection lost, or PostgreSQL refusing connections or shutting down (SQLSTATE
+/// class 08, and 57P01–57P03). The same request can succeed a moment later.
+#[cfg(feature = "ssr")]
+fn unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
     }
 }

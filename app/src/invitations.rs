@@ -59,6 +59,16 @@ pub async fn contacts_in_use(tx: &mut crate::db::Tx, agreement_id: i64) -> Resul
     repo::contacts_in_use(tx, agreement_id).await
 }
 
+/// `(sent, total)` of the workspace's invitation mails still leaving the outbox (a bulk send in
+/// progress); None when all have left. For Manage Users, whose guard the caller has passed.
+#[cfg(feature = "ssr")]
+pub async fn mail_progress(
+    db: &crate::state::Db,
+    workspace_id: i64,
+) -> Result<Option<(i64, i64)>, AppError> {
+    repo::mail_progress(db, workspace_id).await
+}
+
 /// What the invitation link shows before anything is accepted. The holder of the link learns
 /// only the workspace and the address it was sent to.
 #[server(endpoint = "invitation_preview")]
@@ -72,6 +82,10 @@ pub async fn invitation_preview(token: String) -> Result<InvitationDetails, AppE
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     let who = crate::auth::guard::require_user().await?;
     let workspace_id = service::accept(&who, &token).await?;
+    who.state
+        .events
+        .publish(crate::events::Event::members(workspace_id))
+        .await;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}"));
     Ok(())
 }
@@ -86,6 +100,10 @@ pub async fn register_from_invitation(
     let v = crate::auth::guard::visitor()?;
     let (cookie, workspace_id) =
         service::register(&v.state, &token, &display_name, &password, v.address).await?;
+    v.state
+        .events
+        .publish(crate::events::Event::members(workspace_id))
+        .await;
     crate::auth::session::set_cookie(&cookie)?;
     // Quick step 2: "Complete your profile", then the workspace.
     leptos_axum::redirect(&format!(
@@ -106,13 +124,22 @@ pub async fn invite_users(
     let role = InvitationRole::parse_choice(&role).ok_or_else(|| {
         AppError::field("role", "Choose Service User or Workspace Administrator.")
     })?;
-    service::invite_list(&who, &emails, role, support_contact.is_some()).await
+    let report = service::invite_list(&who, &emails, role, support_contact.is_some()).await?;
+    who.state
+        .events
+        .publish(crate::events::Event::members(workspace_id))
+        .await;
+    Ok(report)
 }
 
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(workspace_id: i64, invitation_id: i64) -> Result<(), AppError> {
     let who = require(workspace_id, Permission::ManageMembers).await?;
     service::resend(&who, invitation_id).await?;
+    who.state
+        .events
+        .publish(crate::events::Event::members(workspace_id))
+        .await;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=resent"));
     Ok(())
 }
@@ -121,6 +148,10 @@ pub async fn resend_invitation(workspace_id: i64, invitation_id: i64) -> Result<
 pub async fn revoke_invitation(workspace_id: i64, invitation_id: i64) -> Result<(), AppError> {
     let who = require(workspace_id, Permission::ManageMembers).await?;
     service::revoke(&who, invitation_id).await?;
+    who.state
+        .events
+        .publish(crate::events::Event::members(workspace_id))
+        .await;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=revoked"));
     Ok(())
 }
@@ -140,6 +171,10 @@ pub async fn send_bulk_invitations(
 ) -> Result<BulkReport, AppError> {
     let who = require(workspace_id, Permission::ManageMembers).await?;
     let report = service::bulk(&who, import_id, false).await?;
+    who.state
+        .events
+        .publish(crate::events::Event::members(workspace_id))
+        .await;
     leptos_axum::redirect(&format!(
         "/workspaces/{workspace_id}/users?done=invited&count={}",
         report.invited

@@ -13,11 +13,16 @@ pub mod components;
 pub mod db;
 pub mod domains;
 pub mod error;
+pub mod events;
 pub mod federation;
 pub mod groups;
 pub mod help;
 pub mod identity;
 pub mod invitations;
+#[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
+pub mod live;
 #[cfg(feature = "ssr")]
 pub mod mail;
 pub mod members;
@@ -100,6 +105,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/sign-in") view=accounts::pages::SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/profile/two-factor") view={Lazy::<TwoFactorRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/sign-in/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async />
                 <Route
                     path=path!("/workspaces/:id")
                     view={Lazy::<WorkspaceRoute>::new()}
@@ -206,6 +213,8 @@ macro_rules! lazy_pages {
 lazy_pages! {
     HomeRoute => HomePage,
     ProfileRoute => ProfileWithLicenses,
+    TwoFactorRoute => accounts::two_factor::pages::TwoFactorPage,
+    VerifyRoute => accounts::two_factor::pages::VerifyPage,
     WorkspaceRoute => workspaces::pages::WorkspacePage,
     ActivityRoute => activity::pages::ActivityPage,
     StaffConsoleRoute => workspaces::console::StaffConsolePage,

@@ -134,6 +134,8 @@ pub struct UserPage {
     pub page_size: i64,
     pub contact_limit: i64,
     pub contacts_in_use: i64,
+    /// `(sent, total)` of invitation mails still leaving (a bulk send in progress).
+    pub mail_progress: Option<(i64, i64)>,
 }
 
 #[server(endpoint = "list_users")]
@@ -218,6 +220,10 @@ async fn set_flag(
         &ip,
     )
     .await?;
+    state
+        .events
+        .publish(crate::events::Event::members(workspace_id))
+        .await;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=saved"));
     Ok(())
 }
@@ -231,6 +237,10 @@ pub async fn remove_member(workspace_id: i64, membership_id: i64) -> Result<(), 
         ip,
     } = require(workspace_id, Permission::ManageMembers).await?;
     repo::remove(&state.db, &caller, &scope, membership_id, &ip).await?;
+    state
+        .events
+        .publish(crate::events::Event::members(workspace_id))
+        .await;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}/users?done=removed"));
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Shared plumbing against abuse: password hashing and the guards in front of it (Argon2id off
-//! the async threads behind a semaphore, a dummy verification for unknown accounts, per-address
-//! rate limits), and the invitation request limits. Domain-neutral, so `AppState` can hold it.
+//! the async threads behind a semaphore, a dummy verification for unknown accounts), and the
+//! invitation request limits. The per-address limits live in `limits` (they need the database). Domain-neutral, so
+//! `AppState` can hold it.
 
 use crate::error::AppError;
 use argon2::{
@@ -9,7 +10,6 @@ use argon2::{
 };
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::{
-    net::IpAddr,
     num::NonZeroU32,
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -18,47 +18,34 @@ use std::{
 };
 use tokio::sync::Semaphore;
 
-/// Sign-in attempts allowed per client address and minute.
+/// Sign-in attempts allowed per client address and minute (counted by `limits`).
 pub const DEFAULT_ATTEMPTS_PER_MINUTE: u32 = 30;
 
 pub struct SignInGuards {
     /// Each Argon2 run takes ~19 MiB and a core for tens of milliseconds: a burst of sign-ins
     /// queues here rather than starving the runtime or the health probe.
     hashing: Arc<Semaphore>,
-    per_address: DefaultKeyedRateLimiter<IpAddr>,
-    /// "Which kinds of account has this address or phone?" tells whether accounts exist, so it
-    /// is limited per client address like sign-in, in a bucket of its own (each sign-in asks it
-    /// once or twice, and must not spend the attempts themselves).
-    lookups_per_address: DefaultKeyedRateLimiter<IpAddr>,
     verifications: AtomicU64,
+    /// Per-address limit checks this instance has made (`limits` sweeps expired windows every
+    /// so many, starting with the first).
+    limit_checks: AtomicU64,
 }
 
 impl SignInGuards {
-    pub fn new(attempts_per_minute: u32) -> Self {
-        let per_minute = NonZeroU32::new(attempts_per_minute).unwrap_or(NonZeroU32::MIN);
+    pub fn new() -> Self {
         let parallel = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
         Self {
             hashing: Arc::new(Semaphore::new(parallel)),
-            per_address: RateLimiter::keyed(Quota::per_minute(per_minute)),
-            lookups_per_address: RateLimiter::keyed(Quota::per_minute(per_minute)),
             verifications: AtomicU64::new(0),
+            limit_checks: AtomicU64::new(0),
         }
     }
 
-    /// Refuses an address that has used up its attempts for now.
-    pub fn check_address(&self, address: IpAddr) -> Result<(), AppError> {
-        self.per_address
-            .check_key(&address)
-            .map_err(|_| AppError::TooManyRequests)
-    }
-
-    /// Refuses an address that has used up its account-kind look-ups for now.
-    pub fn check_lookup(&self, address: IpAddr) -> Result<(), AppError> {
-        self.lookups_per_address
-            .check_key(&address)
-            .map_err(|_| AppError::TooManyRequests)
+    /// Counts one per-address limit check; returns how many came before it.
+    pub fn count_limit_check(&self) -> u64 {
+        self.limit_checks.fetch_add(1, Ordering::Relaxed)
     }
 
     /// How many verifications against a real stored hash have run (a lockout test counts them).
@@ -113,7 +100,7 @@ impl SignInGuards {
 
 impl Default for SignInGuards {
     fn default() -> Self {
-        Self::new(DEFAULT_ATTEMPTS_PER_MINUTE)
+        Self::new()
     }
 }
 
@@ -150,6 +137,10 @@ pub fn needs_rehash(stored: &str) -> bool {
 /// Invitation requests allowed per inviter and per workspace each minute, against hammering;
 /// the mail an inviter can cause is bounded by the workspace's daily budget of addresses
 /// (`repo::draw_budget`), which every invitation and resend draws on.
+///
+/// Kept in memory, so per instance: with N instances an inviter may send N times the quota a
+/// minute. That is acceptable because the daily budget, the limit that bounds mail, is in the
+/// database and shared.
 pub struct InviteLimits {
     per_inviter: DefaultKeyedRateLimiter<i64>,
     per_workspace: DefaultKeyedRateLimiter<i64>,
@@ -214,19 +205,5 @@ mod tests {
             .to_string();
         assert!(needs_rehash(&hash));
         assert!(needs_rehash("not a hash"));
-    }
-
-    #[test]
-    fn the_address_limit_refuses_past_the_quota() {
-        let guards = SignInGuards::new(3);
-        let address: IpAddr = [10, 0, 0, 1].into();
-        for _ in 0..3 {
-            assert!(guards.check_address(address).is_ok());
-        }
-        assert_eq!(
-            guards.check_address(address),
-            Err(AppError::TooManyRequests)
-        );
-        assert!(guards.check_address([10, 0, 0, 2].into()).is_ok());
     }
 }

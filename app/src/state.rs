@@ -18,10 +18,32 @@ pub enum Engine {
 pub struct Db {
     pool: AnyPool,
     engine: Engine,
+    url: DatabaseUrl,
+}
+
+/// The address the pool was opened with, kept for the one connection that LISTENs for live
+/// updates on PostgreSQL (`events`). It may hold a password, so `Debug` never prints it.
+#[derive(Clone)]
+struct DatabaseUrl(Arc<str>);
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DatabaseUrl(…)")
+    }
 }
 
 impl Db {
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        Self::connect_with(url, max_connections, Duration::from_secs(5)).await
+    }
+
+    /// `connect` with the acquire timeout chosen by the operator
+    /// (`SERVICES_HUB_DB_ACQUIRE_TIMEOUT_SECS`).
+    pub async fn connect_with(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> Result<Self, sqlx::Error> {
         sqlx::any::install_default_drivers();
         let engine = if url.starts_with("postgres") {
             Engine::Postgres
@@ -34,14 +56,23 @@ impl Db {
         };
         let options = AnyPoolOptions::new()
             .max_connections(max_connections)
-            // An exhausted pool answers quickly instead of queueing requests for ever.
-            .acquire_timeout(Duration::from_secs(5));
+            // An exhausted pool answers quickly (503) instead of queueing requests for ever.
+            .acquire_timeout(acquire_timeout);
         let options = match engine {
             Engine::Sqlite => options.after_connect(sqlite_pragmas),
             Engine::Postgres => options,
         };
         let pool = options.connect(url).await?;
-        Ok(Self { pool, engine })
+        Ok(Self {
+            pool,
+            engine,
+            url: DatabaseUrl(url.into()),
+        })
+    }
+
+    /// The address the pool was opened with (for `events`' LISTEN connection).
+    pub fn url(&self) -> &str {
+        &self.url.0
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -106,6 +137,9 @@ pub struct Config {
     /// Seals secrets kept in the database (directory client secrets): `SERVICES_HUB_SECRET_KEY`
     /// or the key file beside the database; a random key per process until the server sets it.
     pub secret_key: SecretKey,
+    /// Staff and Global Administrators must enroll a second factor before anything else
+    /// (`SERVICES_HUB_REQUIRE_SECOND_FACTOR`, default true).
+    pub require_second_factor: bool,
 }
 
 /// A 32-byte key that never appears in a log (its `Debug` prints no byte).
@@ -132,6 +166,7 @@ impl Config {
             invitations_per_day: DEFAULT_INVITATIONS_PER_DAY,
             dns_server: None,
             secret_key: SecretKey(rand::random()),
+            require_second_factor: true,
         }
     }
 
@@ -150,16 +185,23 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub security: Arc<crate::security::SignInGuards>,
     pub invite_limits: Arc<crate::security::InviteLimits>,
+    /// Live updates: where changes are announced and browsers' streams listen (`events`).
+    pub events: Arc<crate::events::Bus>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
-        let security = crate::security::SignInGuards::new(config.sign_in_attempts_per_minute);
+        let security = crate::security::SignInGuards::new();
+        let events = crate::events::Bus::new(
+            db.pool().clone(),
+            (db.engine() == Engine::Postgres).then(|| db.url().to_owned()),
+        );
         Self {
             db,
             config: Arc::new(config),
             security: Arc::new(security),
             invite_limits: Arc::default(),
+            events: Arc::new(events),
         }
     }
 }

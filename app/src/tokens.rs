@@ -33,4 +33,25 @@ mod tests {
         assert_eq!(hash_token(&a).len(), 64);
         assert_eq!(hash_token(&a), hash_token(&a));
     }
+
+    // A presented token (cookie, link, form) is untrusted text of any shape: hashing it never
+    // panics, always gives the stored form (64 lowercase hex digits), and two different
+    // presentations never look up the same row.
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_presented_token_hashes_to_the_stored_form(token in "\\PC{0,200}") {
+            let hash = hash_token(&token);
+            proptest::prop_assert_eq!(hash.len(), 64);
+            proptest::prop_assert!(hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+            proptest::prop_assert_eq!(&hash, &hash_token(&token));
+        }
+
+        #[test]
+        fn different_tokens_hash_apart(a in proptest::prelude::any::<String>(), b in proptest::prelude::any::<String>()) {
+            proptest::prop_assume!(a != b);
+            proptest::prop_assert_ne!(hash_token(&a), hash_token(&b));
+        }
+    }
 }

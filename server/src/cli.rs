@@ -126,6 +126,12 @@ pub enum Admin {
         #[arg(long = "support-contact")]
         support_contact: bool,
     },
+    /// Removes an account's two-step verification (a lost device) and ends its sessions; the
+    /// person sets it up again after signing in. Written to the audit log.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -317,5 +323,45 @@ pub async fn admin(state: &AppState, action: Admin) -> Result<String, String> {
                 }
             ))
         }
+        Admin::ResetSecondFactor { email } => reset_second_factor(state, &email).await,
     }
+}
+
+/// `admin reset-second-factor`: every account with the address (a work and a personal account
+/// may share one), each with its audit entry.
+async fn reset_second_factor(state: &AppState, email: &str) -> Result<String, String> {
+    use app::accounts::{two_factor, types::EmailAddress};
+    let email = EmailAddress::parse(email)?;
+    let accounts = two_factor::accounts_with_email(&state.db, email.canonical())
+        .await
+        .map_err(|e| describe(&e))?;
+    if accounts.is_empty() {
+        return Err(format!(
+            "there is no account with the address {}",
+            email.as_str()
+        ));
+    }
+    let mut lines = Vec::new();
+    for (id, name) in accounts {
+        let entry = app::auth::audit::Entry {
+            actor: Actor::CommandLine,
+            action: "account.second_factor_reset",
+            object_type: "account",
+            object_id: Some(id),
+            organization_id: None,
+            agreement_id: None,
+            workspace_id: None,
+            detail: format!("Reset the two-step verification of {name}"),
+            ip: "local",
+        };
+        let had = two_factor::reset(&state.db, id, entry)
+            .await
+            .map_err(|e| describe(&e))?;
+        lines.push(if had {
+            format!("reset the two-step verification of account {id} ({name}); its sessions ended")
+        } else {
+            format!("account {id} ({name}) had no two-step verification; its sessions ended")
+        });
+    }
+    Ok(lines.join("\n"))
 }

@@ -235,11 +235,22 @@ pub async fn security_headers(
     res
 }
 
+/// Seconds a client should wait before trying a 503 again.
+const RETRY_AFTER_SECS: &str = "2";
+
 /// Server functions answer errors with 500 by default; this gives each `AppError` its own
 /// status (401, 403, 404, 422, …) in one place. Plain form posts are redirects and pass as
 /// they are.
 pub async fn status_from_app_error(req: Request, next: Next) -> Response {
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
+    // A busy pool or an unreachable database (`AppError::Unavailable`, a page that rendered it,
+    // the health probe): tell clients and load balancers when to come back.
+    if res.status() == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut()
+            .entry(header::RETRY_AFTER)
+            .or_insert(HeaderValue::from_static(RETRY_AFTER_SECS));
+        return res;
+    }
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !res.headers().contains_key("serverfnerror")
     {
@@ -252,6 +263,12 @@ pub async fn status_from_app_error(req: Request, next: Next) -> Response {
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if error == AppError::Unavailable {
+            parts.headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECS),
+            );
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -262,7 +279,12 @@ pub async fn health(state: AppState) -> Response {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(error) => {
             tracing::error!("health check: {error}");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, RETRY_AFTER_SECS)],
+                "database unavailable",
+            )
+                .into_response()
         }
     }
 }

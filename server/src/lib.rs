@@ -33,8 +33,31 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpAddr>,
     pub sign_in_attempts_per_minute: u32,
     pub invitations_per_day: i64,
+    /// The database pool (`SERVICES_HUB_DB_MAX_CONNECTIONS`, `…_ACQUIRE_TIMEOUT_SECS`).
+    pub db: DbOptions,
     /// Where domain proofs ask DNS (`ip:port`); None: the system's resolver.
     pub dns_server: Option<std::net::SocketAddr>,
+    /// Staff and Global Administrators must enroll a second factor
+    /// (`SERVICES_HUB_REQUIRE_SECOND_FACTOR`, true unless `false` or `0`).
+    pub require_second_factor: bool,
+}
+
+/// How the pool is sized. A request that finds no free connection within `acquire_timeout`
+/// answers 503 (`AppError::Unavailable`) rather than waiting: with several instances, the sum of
+/// their `max_connections` must stay under PostgreSQL's `max_connections`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DbOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: std::time::Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: std::time::Duration::from_secs(5),
+        }
+    }
 }
 
 /// A whole number from 1 to `max` in the variable `name`, or `default` when it is unset.
@@ -95,6 +118,20 @@ impl Settings {
                 app::state::DEFAULT_INVITATIONS_PER_DAY,
                 10_000_000,
             )?,
+            db: DbOptions {
+                max_connections: number(
+                    var("SERVICES_HUB_DB_MAX_CONNECTIONS"),
+                    "SERVICES_HUB_DB_MAX_CONNECTIONS",
+                    DbOptions::default().max_connections,
+                    10_000,
+                )?,
+                acquire_timeout: std::time::Duration::from_secs(number(
+                    var("SERVICES_HUB_DB_ACQUIRE_TIMEOUT_SECS"),
+                    "SERVICES_HUB_DB_ACQUIRE_TIMEOUT_SECS",
+                    DbOptions::default().acquire_timeout.as_secs(),
+                    3_600,
+                )?),
+            },
             dns_server: var("SERVICES_HUB_DNS_SERVER")
                 .map(|text| {
                     text.trim().parse().map_err(|_| {
@@ -104,6 +141,18 @@ impl Settings {
                     })
                 })
                 .transpose()?,
+            require_second_factor: match var("SERVICES_HUB_REQUIRE_SECOND_FACTOR")
+                .map(|v| v.trim().to_ascii_lowercase())
+                .as_deref()
+            {
+                None | Some("true" | "1") => true,
+                Some("false" | "0") => false,
+                Some(_) => {
+                    return Err(
+                        "SERVICES_HUB_REQUIRE_SECOND_FACTOR must be true or false".to_owned()
+                    )
+                }
+            },
         })
     }
 
@@ -112,12 +161,19 @@ impl Settings {
         config.sign_in_attempts_per_minute = self.sign_in_attempts_per_minute;
         config.invitations_per_day = self.invitations_per_day;
         config.dns_server = self.dns_server;
+        config.require_second_factor = self.require_second_factor;
         config
     }
 }
 
-/// Opens the database (creating a SQLite file's folder) and brings its schema up to date.
+/// Opens the database (creating a SQLite file's folder) and brings its schema up to date, with
+/// the default pool.
 pub async fn open_database(url: &str) -> Result<Db, String> {
+    open_database_with(url, DbOptions::default()).await
+}
+
+/// `open_database` with the operator's pool settings.
+pub async fn open_database_with(url: &str, pool: DbOptions) -> Result<Db, String> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         let path = path.split('?').next().unwrap_or_default();
         if let Some(parent) = std::path::Path::new(path).parent() {
@@ -131,18 +187,38 @@ pub async fn open_database(url: &str) -> Result<Db, String> {
             }
         }
     }
-    let db = Db::connect(url, 16)
+    let db = Db::connect_with(url, pool.max_connections, pool.acquire_timeout)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// Brings the schema up to date. Several instances may start at once: on PostgreSQL sqlx's
+/// migrator holds an advisory lock (also through the `Any` driver), so the others wait and then
+/// find every version applied. SQLite has no such lock: a second migrator fails on a table the
+/// first just made, or on the write lock, so it tries again, and finds more applied each time.
+async fn migrate(db: &Db) -> Result<(), String> {
     let migrator = match db.engine() {
         Engine::Sqlite => &SQLITE_MIGRATIONS,
         Engine::Postgres => &POSTGRES_MIGRATIONS,
     };
-    migrator
-        .run(db.pool())
-        .await
-        .map_err(|e| format!("cannot migrate the database: {e}"))?;
-    Ok(db)
+    let attempts = match db.engine() {
+        Engine::Sqlite => 50,
+        Engine::Postgres => 1,
+    };
+    let mut attempt = 1;
+    loop {
+        match migrator.run(db.pool()).await {
+            Ok(()) => return Ok(()),
+            Err(error) if attempt < attempts => {
+                tracing::info!(attempt, "migration collided with another instance: {error}");
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(error) => return Err(format!("cannot migrate the database: {error}")),
+        }
+    }
 }
 
 /// The app's routes, listed once per process. Listing them runs the app with resource loading
@@ -229,6 +305,14 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             get({
                 let state = state.clone();
                 move |parts| app::federation::routes::callback(state.clone(), parts)
+            }),
+        )
+        // Live updates: a Server-Sent Events stream, authorized like the thing it watches.
+        .route(
+            "/events",
+            get({
+                let state = state.clone();
+                move |query, headers| app::live::events(state.clone(), query, headers)
             }),
         )
         .route(

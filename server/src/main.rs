@@ -1,6 +1,6 @@
 use clap::Parser;
 use leptos::config::get_configuration;
-use services_hub::{cli, open_database, router, Settings};
+use services_hub::{cli, open_database_with, router, Settings};
 use std::{net::SocketAddr, process::ExitCode};
 
 #[tokio::main]
@@ -50,7 +50,7 @@ async fn run() -> Result<(), String> {
         .parse()
         .map_err(|_| "LEPTOS_SITE_ADDR must be an address like 127.0.0.1:3000".to_owned())?;
     let settings = Settings::from_env(addr)?;
-    let db = open_database(&settings.database_url).await?;
+    let db = open_database_with(&settings.database_url, settings.db).await?;
     let mut config = settings.config();
     // README, "Secret key": the setting, else the key file beside the database (made once).
     config.secret_key = app::state::SecretKey(app::federation::secret::load_or_create(
@@ -75,14 +75,48 @@ async fn run() -> Result<(), String> {
             let mailer =
                 app::mail::Mailer::from_settings(&settings.mail_dir, settings.smtp_url.as_deref())?;
             let from = app::mail::from_address(&settings.base_url);
-            let worker = app::mail::spawn_worker(state.db.clone(), mailer, from);
-            let lifecycle = app::services::lifecycle::spawn(state.db.clone());
-            let domains = app::domains::spawn_recheck(&state);
+            // The jobs stop after their current round when this changes (graceful shutdown).
+            let (stop, stopping) = tokio::sync::watch::channel(false);
+            let jobs = [
+                app::mail::spawn_worker(
+                    state.db.clone(),
+                    mailer,
+                    from,
+                    stopping.clone(),
+                    state.events.clone(),
+                ),
+                app::services::lifecycle::spawn(state.db.clone(), stopping.clone()),
+                app::domains::spawn_recheck(&state, stopping),
+            ];
+            let db = state.db.clone();
             let served = serve(state, options, addr).await;
-            worker.abort();
-            lifecycle.abort();
-            domains.abort();
+            tracing::info!("shutdown: requests finished; stopping the background jobs");
+            let _ = stop.send(true);
+            stop_jobs(jobs).await;
+            db.pool().close().await;
+            tracing::info!("shutdown: database closed; exiting");
             served
+        }
+    }
+}
+
+/// How long the background jobs get to finish their round once the server stops serving: a mail
+/// round is at most a batch of SMTP sends, and a message left half-sent is sent again after its
+/// lease (at-least-once), so waiting longer than this buys nothing.
+const JOBS_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Waits for the background jobs to end their round, then aborts whatever is still running.
+async fn stop_jobs(mut jobs: [tokio::task::JoinHandle<()>; 3]) {
+    let [mail, lifecycle, domains] = &mut jobs;
+    let all = async { tokio::join!(mail, lifecycle, domains) };
+    match tokio::time::timeout(JOBS_GRACE, all).await {
+        Ok(_) => tracing::info!("shutdown: background jobs stopped"),
+        Err(_) => {
+            tracing::warn!(
+                "shutdown: background jobs still running after {} s; aborting them",
+                JOBS_GRACE.as_secs()
+            );
+            jobs.iter().for_each(tokio::task::JoinHandle::abort);
         }
     }
 }
@@ -98,6 +132,8 @@ async fn serve(
     options: leptos::config::LeptosOptions,
     addr: SocketAddr,
 ) -> Result<(), String> {
+    // Open live-update streams never finish by themselves: shutting down ends them.
+    let events = state.events.clone();
     let app = router(state, options);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -107,12 +143,16 @@ async fn serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown())
+    .with_graceful_shutdown(async move {
+        shutdown().await;
+        events.close();
+    })
     .await
     .map_err(|e| format!("server error: {e}"))
 }
 
-/// Lets in-flight requests finish on Ctrl-C or SIGTERM.
+/// Ctrl-C or SIGTERM: axum then stops accepting (the listener closes) and lets in-flight
+/// requests finish; `run` stops the jobs and closes the pool after that.
 async fn shutdown() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -131,4 +171,7 @@ async fn shutdown() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+    tracing::info!(
+        "shutdown: signal received; no new connections, finishing the requests in flight"
+    );
 }

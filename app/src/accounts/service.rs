@@ -25,7 +25,7 @@ pub async fn sign_in_options(
     identifier: &str,
     address: std::net::IpAddr,
 ) -> Result<AccountChoices, AppError> {
-    state.security.check_lookup(address)?;
+    crate::limits::check_lookup(state, address).await?;
     let identifier =
         SignInIdentifier::parse(identifier).map_err(|m| AppError::field("identifier", m))?;
     let mut kinds = repo::kinds_for(&state.db, &identifier).await?;
@@ -61,8 +61,8 @@ pub async fn sign_in(
     password: &str,
     accepting_invitation: bool,
     address: std::net::IpAddr,
-) -> Result<String, AppError> {
-    state.security.check_address(address)?;
+) -> Result<(String, bool), AppError> {
+    crate::limits::check_address(state, address).await?;
 
     let identifier =
         SignInIdentifier::parse(identifier).map_err(|m| AppError::field("identifier", m))?;
@@ -123,9 +123,30 @@ pub async fn sign_in(
             crate::federation::USE_DIRECTORY.to_owned(),
         ));
     }
+    // With a second factor the session starts pending (answered `true`: the browser goes to
+    // the code); the counters are cleared only by the right code.
+    if crate::accounts::two_factor::enabled(&state.db, credentials.account_id).await? {
+        crate::accounts::two_factor::repo::store_rehash(
+            &state.db,
+            credentials.account_id,
+            new_hash,
+        )
+        .await?;
+        tracing::info!(%address, account = credentials.account_id, "password right, code due");
+        let cookie = session::start_at_stage(
+            &state.db,
+            &state.config,
+            credentials.account_id,
+            address,
+            true,
+        )
+        .await?;
+        return Ok((cookie, true));
+    }
     repo::record_success(&state.db, credentials.account_id, new_hash).await?;
     tracing::info!(%address, account = credentials.account_id, "sign-in succeeded");
-    session::start(&state.db, &state.config, credentials.account_id, address).await
+    let cookie = session::start(&state.db, &state.config, credentials.account_id, address).await?;
+    Ok((cookie, false))
 }
 
 /// Changes the caller's own password after checking the current one (counted like a sign-in

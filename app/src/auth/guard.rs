@@ -64,8 +64,26 @@ impl<S> Authorized<S> {
     }
 }
 
+/// Why a staff account or a Global Administrator is sent to "Two-step verification" first.
+pub const SECOND_FACTOR_REQUIRED: &str = "Your account administers others, so it must use \
+    two-step verification. Set it up on this page before you continue.";
+
 /// The session's caller with the state and the client address, before any scope is checked.
+/// An account that must enroll a second factor first gets no further (403 with the reason).
 async fn signed_in() -> Result<Authorized<()>, AppError> {
+    let who = signed_in_enrolling().await?;
+    if who.caller.must_enroll(&who.state.config) {
+        tracing::info!(
+            account = who.caller.account_id,
+            "refused: second factor required"
+        );
+        return Err(AppError::Forbidden(SECOND_FACTOR_REQUIRED.to_owned()));
+    }
+    Ok(who)
+}
+
+/// `signed_in` without the enrollment requirement: the enrollment itself.
+async fn signed_in_enrolling() -> Result<Authorized<()>, AppError> {
     let caller = crate::auth::session::caller().await?;
     let state = crate::state::app_state()?;
     let ip = crate::auth::session::client_address(&state.config).to_string();
@@ -141,6 +159,11 @@ impl Visitor {
     pub async fn caller(&self) -> Result<Option<Caller>, AppError> {
         crate::auth::session::optional_caller().await
     }
+
+    /// The session's account even while its second step is due (sign-out ends it too).
+    pub async fn session(&self) -> Result<Option<Caller>, AppError> {
+        crate::auth::session::session_caller().await
+    }
 }
 
 /// The first line of a server function that anyone may call: each such function is on the
@@ -154,6 +177,29 @@ pub fn visitor() -> Result<Visitor, AppError> {
 /// Any signed-in account, for what concerns only the caller (their profile, their workspaces).
 pub async fn require_user() -> Result<Authorized<()>, AppError> {
     signed_in().await
+}
+
+/// The caller's own two-step verification page: open to an account that must still enroll
+/// (everything else refuses it until then).
+pub async fn require_user_enrolling() -> Result<Authorized<()>, AppError> {
+    signed_in_enrolling().await
+}
+
+/// The second step of sign-in: a session whose password was right and whose code is due.
+/// Anything else (no session, a finished one) is refused as signed out.
+pub async fn require_second_step() -> Result<Authorized<()>, AppError> {
+    let state = crate::state::app_state()?;
+    let caller = crate::auth::session::session_caller()
+        .await?
+        .filter(Caller::second_factor_pending)
+        .ok_or(AppError::Unauthorized)?;
+    let ip = crate::auth::session::client_address(&state.config).to_string();
+    Ok(Authorized {
+        state,
+        caller,
+        scope: (),
+        ip,
+    })
 }
 
 /// Installation-wide actions (organizations, agreements, staff): the operator only.

@@ -22,6 +22,14 @@ pub struct Caller {
     pub display_name: String,
     /// The provider-side role, if this is a staff account.
     pub staff_role: Option<StaffRole>,
+    /// Whether a second factor is enrolled (and switched on).
+    pub has_second_factor: bool,
+    /// A staff account or a Global Administrator of their organization: the accounts that must
+    /// enroll a second factor when the installation requires it (read per request, like roles).
+    pub second_factor_required: bool,
+    /// The password was right but the second step is still due: every guard but the
+    /// verification and sign-out treats this session as signed out.
+    second_factor_pending: bool,
     session_hash: String,
 }
 
@@ -31,6 +39,15 @@ impl Caller {
     /// Identifies this session among the account's others (the stored hash, not the token).
     pub fn session_hash(&self) -> &str {
         &self.session_hash
+    }
+
+    pub fn second_factor_pending(&self) -> bool {
+        self.second_factor_pending
+    }
+
+    /// Must enroll before anything else: required here and not yet enrolled.
+    pub fn must_enroll(&self, config: &Config) -> bool {
+        config.require_second_factor && self.second_factor_required && !self.has_second_factor
     }
 }
 
@@ -44,7 +61,13 @@ pub async fn caller() -> Result<Caller, AppError> {
     })
 }
 
+/// The fully signed-in caller: a session still waiting for its second step counts as none.
 pub async fn optional_caller() -> Result<Option<Caller>, AppError> {
+    Ok(session_caller().await?.filter(|c| !c.second_factor_pending))
+}
+
+/// The session's account whatever its stage: only for the second step itself and sign-out.
+pub async fn session_caller() -> Result<Option<Caller>, AppError> {
     let state = app_state()?;
     let Some(token) = request_token(&state.config) else {
         return Ok(None);
@@ -82,7 +105,9 @@ pub async fn caller_from_headers(
     let Some(token) = token_in(headers, &state.config) else {
         return Ok(None);
     };
-    lookup(&state.db, &state.config, &token).await
+    Ok(lookup(&state.db, &state.config, &token)
+        .await?
+        .filter(|c| !c.second_factor_pending && !c.must_enroll(&state.config)))
 }
 
 /// The client's address: the peer, or the last `X-Forwarded-For` hop when the peer is a proxy
@@ -116,8 +141,12 @@ pub fn user_agent() -> String {
 async fn lookup(db: &Db, config: &Config, token: &str) -> Result<Option<Caller>, AppError> {
     let hash = hash_token(token);
     let row = sqlx::query(
-        "SELECT s.account_id, s.created_at, s.last_seen_at, a.kind, a.email, a.display_name, \
-         st.role AS staff_role \
+        "SELECT s.account_id, s.created_at, s.last_seen_at, s.second_factor_pending, a.kind, \
+         a.email, a.display_name, st.role AS staff_role, \
+         (SELECT COUNT(*) FROM second_factors f \
+           WHERE f.account_id = a.id AND f.enabled_at IS NOT NULL) AS has_factor, \
+         (SELECT COUNT(*) FROM organization_roles r WHERE r.account_id = a.id \
+           AND r.organization_id = a.organization_id AND r.role = 'global') AS global_admin \
          FROM sessions s JOIN accounts a ON a.id = s.account_id \
          LEFT JOIN staff st ON st.account_id = a.id \
          WHERE s.id_hash = $1 AND a.disabled_at IS NULL",
@@ -148,12 +177,16 @@ async fn lookup(db: &Db, config: &Config, token: &str) -> Result<Option<Caller>,
             .execute(db.pool())
             .await?;
     }
+    let staff_role = crate::db::optional_column(&row, "staff_role", StaffRole::parse)?;
     Ok(Some(Caller {
         account_id: row.try_get("account_id")?,
         kind: crate::db::column(&row, "kind", AccountKind::parse)?,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
-        staff_role: crate::db::optional_column(&row, "staff_role", StaffRole::parse)?,
+        has_second_factor: row.try_get::<i64, _>("has_factor")? > 0,
+        second_factor_required: staff_role.is_some() || row.try_get::<i64, _>("global_admin")? > 0,
+        second_factor_pending: row.try_get::<i64, _>("second_factor_pending")? != 0,
+        staff_role,
         session_hash: hash,
     }))
 }
@@ -166,6 +199,19 @@ pub async fn start(
     account_id: i64,
     address: IpAddr,
 ) -> Result<String, AppError> {
+    start_at_stage(db, config, account_id, address, false).await
+}
+
+/// `start`, with the second step still due when `pending` (a password was right and the
+/// account has a second factor). Passing the second step starts a fresh session again, so the
+/// id changes at each stage.
+pub async fn start_at_stage(
+    db: &Db,
+    config: &Config,
+    account_id: i64,
+    address: IpAddr,
+    pending: bool,
+) -> Result<String, AppError> {
     let token = random_token();
     let now = now();
     let previous = request_token(config).map(|t| hash_token(&t));
@@ -177,14 +223,15 @@ pub async fn start(
             .await?;
     }
     sqlx::query(
-        "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, ip, user_agent) \
-         VALUES ($1, $2, $3, $3, $4, $5)",
+        "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, ip, user_agent, \
+         second_factor_pending) VALUES ($1, $2, $3, $3, $4, $5, $6)",
     )
     .bind(hash_token(&token))
     .bind(account_id)
     .bind(now)
     .bind(address.to_string())
     .bind(user_agent())
+    .bind(i64::from(pending))
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -222,4 +269,45 @@ pub fn set_cookie(value: &str) -> Result<(), AppError> {
         .ok_or_else(|| AppError::internal("ResponseOptions was not provided"))?;
     response.append_header(http::header::SET_COOKIE, header);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn headers(values: &[Vec<u8>]) -> http::HeaderMap {
+        let mut map = http::HeaderMap::new();
+        for value in values {
+            if let Ok(value) = http::HeaderValue::from_bytes(value) {
+                map.append(http::header::COOKIE, value);
+            }
+        }
+        map
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        // Cookie headers are the client's: any bytes never panic the reader, and what it finds
+        // is only ever the value of the session cookie's own name.
+        #[test]
+        fn any_cookie_header_reads_safely(values in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..200), 0..4)) {
+            let config = Config::new("http://127.0.0.1:3000".to_owned(), vec![]);
+            let _ = token_in(&headers(&values), &config);
+        }
+
+        #[test]
+        fn the_session_cookie_is_found_among_others(
+            token in "[A-Za-z0-9_-]{43}",
+            before in "[a-z]{1,10}=[a-z0-9]{0,10}",
+            after in "[a-z]{1,10}=[a-z0-9]{0,10}",
+        ) {
+            let config = Config::new("http://127.0.0.1:3000".to_owned(), vec![]);
+            let name = config.session_cookie_name();
+            prop_assume!(!before.starts_with(&format!("{name}=")) && !after.starts_with(&format!("{name}=")));
+            let line = format!("{before}; {name}={token}; {after}");
+            prop_assert_eq!(token_in(&headers(&[line.into_bytes()]), &config), Some(token));
+        }
+    }
 }

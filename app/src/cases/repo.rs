@@ -16,7 +16,7 @@ pub use events::{add_note, record_time, set_status};
 pub use open::{open, NewCase};
 pub use read::{detail, list, Filter};
 pub use share::{forget_member, share, share_group};
-pub use visibility::{member_sees, sees_all};
+pub use visibility::{check_visible, member_sees, sees_all};
 
 use crate::auth::{audit::Entry, guard::WorkspaceScope, session::Caller};
 

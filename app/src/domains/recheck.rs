@@ -165,14 +165,22 @@ fn missing_mail(config: &Config, claimed: &Claimed) -> (String, String) {
     )
 }
 
-/// The job on every server: a pass every few minutes.
-pub fn spawn(db: Db, config: std::sync::Arc<Config>) -> tokio::task::JoinHandle<()> {
+/// The job on every server: a pass every few minutes, until `stop` changes (the server's
+/// graceful shutdown lets a pass under way finish).
+pub fn spawn(
+    db: Db,
+    config: std::sync::Arc<Config>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             if let Err(error) = recheck_due(&db, &config, now()).await {
                 tracing::warn!(%error, "domain re-check pass failed");
             }
-            tokio::time::sleep(EVERY).await;
+            tokio::select! {
+                _ = tokio::time::sleep(EVERY) => {}
+                _ = stop.changed() => break,
+            }
         }
     })
 }

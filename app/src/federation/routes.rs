@@ -267,17 +267,23 @@ pub struct CallbackQuery {
     pub error: Option<String>,
 }
 
-/// GET /federation/callback: the directory sends the browser back here with a code (or an
-/// error). The login is taken once; its cookie must match; the ID token is verified; a test
-/// only records the claims, a sign-in finds or makes the account and starts a session.
-pub async fn callback(state: AppState, parts: Parts) -> Response {
-    let query = Query::<CallbackQuery>::try_from_uri(&parts.uri)
+/// The callback's parameters from its (untrusted) address; anything unreadable, a repeated
+/// key included, reads as none of them, which the callback refuses as an expired login.
+fn callback_query(uri: &axum::http::Uri) -> CallbackQuery {
+    Query::<CallbackQuery>::try_from_uri(uri)
         .map(|q| q.0)
         .unwrap_or(CallbackQuery {
             code: None,
             state: None,
             error: None,
-        });
+        })
+}
+
+/// GET /federation/callback: the directory sends the browser back here with a code (or an
+/// error). The login is taken once; its cookie must match; the ID token is verified; a test
+/// only records the claims, a sign-in finds or makes the account and starts a session.
+pub async fn callback(state: AppState, parts: Parts) -> Response {
+    let query = callback_query(&parts.uri);
     let Some(login_state) = query.state.filter(|s| !s.is_empty()) else {
         return refused(&state, "expired");
     };
@@ -395,3 +401,6 @@ async fn start_session(
         })
         .await
 }
+
+#[cfg(test)]
+mod tests;

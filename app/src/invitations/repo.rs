@@ -5,11 +5,13 @@ mod found;
 mod insert;
 mod lifecycle;
 mod limits;
+mod progress;
 
 pub use found::{audit_entry, by_token, in_workspace, Found};
 pub use insert::insert_many;
 pub use lifecycle::{consume, grant, renew, revoke};
 pub use limits::{contacts_in_use, draw_budget, existing, lock_agreement, Existing};
+pub use progress::mail_progress;
 
 use crate::{
     accounts::types::EmailAddress,

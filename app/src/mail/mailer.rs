@@ -89,7 +89,15 @@ fn build_message(from: &str, to: &str, subject: &str, body: &str) -> Result<Mess
     let to: Mailbox = to
         .parse()
         .map_err(|e| format!("bad recipient address: {e}"))?;
+    // lettre adds no Message-ID and not every relay does; mail without one looks like spam.
+    // Named after the sender's domain, so the id says which installation sent it.
+    let message_id = format!(
+        "<{}@{}>",
+        uuid::Uuid::new_v4().simple(),
+        from.email.domain()
+    );
     Message::builder()
+        .message_id(Some(message_id))
         .from(from)
         .to(to)
         .subject(subject)

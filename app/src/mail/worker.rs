@@ -260,28 +260,81 @@ async fn record_failure(db: &Db, message: &Claimed, error: &str) -> Result<(), A
     Ok(())
 }
 
-/// Delivers due mail every second until the runtime stops. Each round runs as its own task, so
-/// even a panic in a round is logged and the next round still comes.
-pub fn spawn_worker(db: Db, mailer: Mailer, from: String) -> tokio::task::JoinHandle<()> {
+/// Delivers due mail every second (at once again after a full batch) until `stop` changes (the server's graceful shutdown): a round
+/// under way finishes first, so a message it sent is recorded as sent. Each round runs as its own
+/// task, so even a panic in a round is logged and the next round still comes.
+pub fn spawn_worker(
+    db: Db,
+    mailer: Mailer,
+    from: String,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    events: Arc<crate::events::Bus>,
+) -> tokio::task::JoinHandle<()> {
     let mailer = Arc::new(mailer);
     let from: Arc<str> = from.into();
     tokio::spawn(async move {
+        // Invitation mails sent since this second are not yet announced to Manage Users.
+        let mut announced_at = now();
+        let mut unannounced = false;
         let mut interval = tokio::time::interval(Duration::from_secs(1));
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            interval.tick().await;
-            let (db, mailer, from) = (db.clone(), mailer.clone(), from.clone());
+            // A dropped sender stops the worker too.
+            tokio::select! {
+                _ = interval.tick() => {}
+                _ = stop.changed() => break,
+            }
+            let (round_db, mailer, from) = (db.clone(), mailer.clone(), from.clone());
             let round =
-                tokio::spawn(async move { deliver_due(&db, &mailer, &from, WORKER_BATCH).await });
+                tokio::spawn(
+                    async move { deliver_due(&round_db, &mailer, &from, WORKER_BATCH).await },
+                );
             match round.await {
                 Ok(Ok(0)) => {}
-                Ok(Ok(sent)) => tracing::info!(sent, "mail: delivered"),
+                Ok(Ok(sent)) => {
+                    unannounced = true;
+                    tracing::info!(sent, "mail: delivered");
+                    // A full batch: more may be due, so the next round comes at once (a burst
+                    // of mail drains at the mailer's pace, not at a batch a second).
+                    if i64::try_from(sent).is_ok_and(|n| n >= WORKER_BATCH) {
+                        interval.reset_immediately();
+                    }
+                }
                 // The cause is already logged under the error's reference.
                 Ok(Err(error)) => tracing::warn!("mail: delivery round failed: {error}"),
                 Err(error) => tracing::error!("mail: delivery round panicked: {error}"),
             }
+            // At most once a second, however fast the rounds go; the tail of a burst is
+            // announced on the next tick.
+            if unannounced && now() > announced_at {
+                let since = std::mem::replace(&mut announced_at, now());
+                unannounced = false;
+                announce_invitations(&db, &events, since).await;
+            }
         }
     })
+}
+
+/// Tells Manage Users of every workspace whose invitation mails left since `since` (a bulk
+/// send's progress, `invitations::mail_progress`). A failure only delays the page's figure.
+async fn announce_invitations(db: &Db, events: &crate::events::Bus, since: i64) {
+    let workspaces = sqlx::query_scalar::<_, i64>(
+        "SELECT DISTINCT i.workspace_id FROM outbox o JOIN invitations i ON i.id = o.invitation_id \
+         WHERE o.sent_at >= $1",
+    )
+    .bind(since)
+    .fetch_all(db.pool())
+    .await;
+    match workspaces {
+        Ok(workspaces) => {
+            for workspace_id in workspaces {
+                events
+                    .publish(crate::events::Event::members(workspace_id))
+                    .await;
+            }
+        }
+        Err(error) => tracing::warn!(%error, "mail: could not announce invitation progress"),
+    }
 }
 
 #[cfg(test)]

@@ -92,9 +92,14 @@ pub fn ManageUsersPage() -> impl IntoView {
             actions.version(),
         )
     };
-    let page = Resource::new(params, |(id, q, sort, desc, page, _)| {
-        list_users(id, q, sort, desc, page)
+    // Another administrator's change fetches the table again (events::client).
+    let live = crate::events::client::live_updates(move || {
+        crate::events::Topic::parse(&format!("members:{}", id()))
     });
+    let page = Resource::new(
+        move || (params(), live.get()),
+        |((id, q, sort, desc, page, _), _)| list_users(id, q, sort, desc, page),
+    );
     let done = move || query.read().get("done");
     view! {
         <RequireUser>
@@ -139,6 +144,17 @@ fn UsersView(data: UserPage, actions: Actions, done: Option<String>) -> impl Int
         <p class="hint">
             {format!("Support contacts: {in_use} of {limit} in use (pending invitations count).")}
         </p>
+        {data.mail_progress.map(|(sent, total)| view! {
+            <p class="hint" role="status">
+                <label for="invitation-mail-progress">
+                    {format!("Invitation mails sent: {sent} of {total}")}
+                </label>
+                " "
+                <progress id="invitation-mail-progress" max=total value=sent>
+                    {format!("{sent} of {total}")}
+                </progress>
+            </p>
+        })}
         <InviteForm ws actions />
         <UploadForm ws />
         <PolicyForm ws allow agreement workspace actions />

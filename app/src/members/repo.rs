@@ -147,6 +147,7 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
     let mut tx = db.pool().begin().await?;
     let contacts_in_use = crate::invitations::contacts_in_use(&mut tx, scope.agreement_id).await?;
     tx.commit().await?;
+    let mail_progress = crate::invitations::mail_progress(db, scope.workspace_id).await?;
     Ok(UserPage {
         workspace_id: scope.workspace_id,
         workspace_name: scope.workspace_name.clone(),
@@ -158,6 +159,7 @@ pub async fn list(db: &Db, scope: &WorkspaceScope, query: &Query) -> Result<User
         page_size: PAGE_SIZE,
         contact_limit: scope.contact_limit,
         contacts_in_use,
+        mail_progress,
     })
 }
 

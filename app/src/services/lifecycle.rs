@@ -245,14 +245,18 @@ fn reminder(sub: &Due) -> (String, String) {
     (subject, format!("{what}\n\nServices Hub\n"))
 }
 
-/// The job on every server: one pass a minute. Several servers may run it at once.
-pub fn spawn(db: Db) -> tokio::task::JoinHandle<()> {
+/// The job on every server: one pass a minute, until `stop` changes (the server's graceful
+/// shutdown lets a pass under way finish). Several servers may run it at once.
+pub fn spawn(db: Db, mut stop: tokio::sync::watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             if let Err(error) = run_due(&db, now()).await {
                 tracing::warn!(%error, "subscription lifecycle pass failed");
             }
-            tokio::time::sleep(EVERY).await;
+            tokio::select! {
+                _ = tokio::time::sleep(EVERY) => {}
+                _ = stop.changed() => break,
+            }
         }
     })
 }

@@ -100,6 +100,8 @@ impl TestApp {
         let mut config = Config::new("http://127.0.0.1:3000".to_owned(), vec![]);
         // The address limit has its own test; elsewhere many sign-ins come from one address.
         config.sign_in_attempts_per_minute = 10_000;
+        // Required second factors have their own tests.
+        config.require_second_factor = false;
         adjust(&mut config);
         let state = AppState::new(db, config);
         let options = LeptosOptions::builder()
@@ -408,4 +410,44 @@ macro_rules! on_both_engines {
             }
         }
     };
+}
+
+impl TestApp {
+    /// The URL of this test's database, for a second instance or a pool of the test's own.
+    pub fn database_url(&self) -> String {
+        match &*self.store {
+            Store::Sqlite(dir) => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
+            Store::Postgres { admin_url, name } => {
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(admin_url);
+                format!("{base}/{name}")
+            }
+        }
+    }
+
+    /// Another server instance on the same database: its own pool (sized by `pool`), state and
+    /// router, the same settings and mail folder. Close its pool when done; `finish` the first.
+    pub async fn instance(&self, pool: services_hub::DbOptions) -> TestApp {
+        let db = services_hub::open_database_with(&self.database_url(), pool)
+            .await
+            .expect("open database");
+        let state = AppState::new(db, (*self.state.config).clone());
+        let options = LeptosOptions::builder()
+            .output_name("services-hub")
+            .site_root("target/site")
+            .build();
+        TestApp {
+            router: services_hub::router(state.clone(), options),
+            state,
+            store: self.store.clone(),
+            mail_dir: self.mail_dir.clone(),
+        }
+    }
+
+    /// The mail folder `deliver_mail` writes into.
+    pub fn mail_folder(&self) -> &std::path::Path {
+        self.mail_dir.path()
+    }
 }

@@ -57,6 +57,9 @@ const PUBLIC_PAGES: &[(&str, u16)] = &[
     ("/forgot-password", 200),
     ("/reset-password", 200),
     ("/set-password", 200),
+    // The second step of sign-in: a form only; its function answers 401 without a pending
+    // session.
+    ("/sign-in/verify", 200),
 ];
 
 /// The routes `server/src/lib.rs` adds beside the pages and server functions, each called
@@ -80,6 +83,8 @@ const PLAIN_ROUTES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         303,
         Some("/sign-in?next=%2Factivity"),
     ),
+    // Live updates: a stream the browser opens itself, so no redirect, just 401.
+    ("GET", "/events", "/events?topic=cases:1", 401, None),
     // An invoice's PDF: to "Sign in", and back to the invoice's page after.
     (
         "GET",
@@ -219,6 +224,8 @@ const FORM: &[(&str, &str)] = &[
     ("client_id", "x"),
     ("client_secret", "x"),
     ("create_accounts", "x"),
+    // Two-step verification's code fields.
+    ("code", "x"),
 ];
 
 /// What a server function answers when its arguments do not parse (`AppError`'s `Args` arm).

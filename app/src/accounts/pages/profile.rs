@@ -35,6 +35,11 @@ pub fn ProfilePage(
             <main class="page" id="main">
                 <ProfileForm state />
                 <super::password::ChangePasswordForm action=change_password />
+                <section class="card" aria-labelledby="two-factor-heading">
+                    <h2 id="two-factor-heading">"Two-step verification"</h2>
+                    <p>"Ask for a code from an authenticator app as well as your password when you sign in."</p>
+                    <p><a href="/profile/two-factor">"Manage two-step verification"</a></p>
+                </section>
                 {children.read_value().as_ref().map(|c| c())}
             </main>
         </RequireUser>

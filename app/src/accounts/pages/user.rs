@@ -42,6 +42,13 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
+                    // Staff and Global Administrators set up two-step verification first.
+                    Ok(Some(u))
+                        if u.must_enroll
+                            && location.pathname.get_untracked() != "/profile/two-factor" =>
+                    {
+                        view! { <Redirect path="/profile/two-factor?required=1" /> }.into_any()
+                    }
                     Ok(Some(_)) => children.read_value()().into_any(),
                     _ => {
                         // The router's `search` has no leading "?": put it back, or
@@ -54,10 +61,14 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
                         } else {
                             format!("{pathname}?{search}")
                         };
-                        let target = format!(
-                            "/sign-in?next={}",
-                            super::encode(&crate::accounts::safe_next(&here))
-                        );
+                        let next = super::encode(&crate::accounts::safe_next(&here));
+                        // A right password whose code is still due goes to the code.
+                        let due = crate::accounts::two_factor::second_step_due().await.is_ok();
+                        let target = if due {
+                            format!("/sign-in/verify?next={next}")
+                        } else {
+                            format!("/sign-in?next={next}")
+                        };
                         view! { <Redirect path=target /> }.into_any()
                     }
                 }

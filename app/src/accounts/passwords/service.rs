@@ -93,7 +93,7 @@ pub async fn link(
     token: &str,
     address: std::net::IpAddr,
 ) -> Result<Option<Purpose>, AppError> {
-    state.security.check_lookup(address)?;
+    crate::limits::check_lookup(state, address).await?;
     if token.trim().is_empty() {
         return Ok(None);
     }
@@ -108,7 +108,7 @@ pub async fn set_password(
     confirm_password: &str,
     address: std::net::IpAddr,
 ) -> Result<repo::PasswordSet, AppError> {
-    state.security.check_address(address)?;
+    crate::limits::check_address(state, address).await?;
     let token_hash = hash_token(token.trim());
     // A dead link is said first: no use choosing a password for it.
     if token.trim().is_empty() || repo::open_link(&state.db, &token_hash).await?.is_none() {

@@ -159,3 +159,22 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    // The canonical form is a fixed point: parsing it again gives it back, so the same person
+    // is found whichever of their spellings comes in.
+    #[test]
+    fn canonical_form_is_idempotent(input in "[A-Za-z0-9._%+-]{1,20}@[A-Za-z0-9-]{1,12}\\.[A-Za-z]{2,6}") {
+        if let Ok(email) = EmailAddress::parse(&input) {
+            let again = EmailAddress::parse(email.canonical()).expect("the canonical form is valid");
+            proptest::prop_assert_eq!(again.canonical(), email.canonical());
+            let mixed: String = input.chars().enumerate()
+                .map(|(i, c)| if i % 2 == 0 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+                .collect();
+            let mixed = EmailAddress::parse(&mixed).expect("case does not change validity");
+            proptest::prop_assert_eq!(mixed.canonical(), email.canonical());
+        }
+    }
+}

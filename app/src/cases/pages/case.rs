@@ -55,9 +55,13 @@ pub fn CasePage() -> impl IntoView {
         share: ServerAction::new(),
         share_group: ServerAction::new(),
     };
+    // Someone else's change to this case fetches it again (JavaScript on; events::client).
+    let live = crate::events::client::live_updates(move || {
+        crate::events::Topic::parse(&format!("case:{}:{}", id(), case_id()))
+    });
     let detail = Resource::new(
-        move || (id(), case_id(), actions.version()),
-        |(ws, case, _)| case_detail(ws, case),
+        move || (id(), case_id(), actions.version(), live.get()),
+        |(ws, case, _, _)| case_detail(ws, case),
     );
     view! {
         <RequireUser>

@@ -34,9 +34,16 @@ pub fn CasesPage() -> impl IntoView {
             q.get("sort").unwrap_or_default(),
         )
     };
-    let list = Resource::new(params, |(id, status, severity, mine, q, page, sort)| {
-        list_cases(id, status, severity, mine, q, page, sort)
+    // A case opened or changed by someone else fetches the list again (events::client).
+    let live = crate::events::client::live_updates(move || {
+        crate::events::Topic::parse(&format!("cases:{}", id()))
     });
+    let list = Resource::new(
+        move || (params(), live.get()),
+        |((id, status, severity, mine, q, page, sort), _)| {
+            list_cases(id, status, severity, mine, q, page, sort)
+        },
+    );
     view! {
         <RequireUser>
             <main class="page" id="main">

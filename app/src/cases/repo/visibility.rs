@@ -80,3 +80,25 @@ pub(super) async fn visible(
         closed_at: row.try_get("closed_at")?,
     })
 }
+
+/// `NotFound` unless the caller sees case `case_id` of the scope's workspace: the live-update
+/// stream's check before it opens, the same predicate as every read.
+pub async fn check_visible(
+    db: &crate::state::Db,
+    scope: &WorkspaceScope,
+    caller: &Caller,
+    case_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query(&format!(
+        "SELECT c.id FROM cases c WHERE c.id = $4 AND {}",
+        VISIBLE.as_str()
+    ))
+    .bind(scope.workspace_id)
+    .bind(caller.account_id)
+    .bind(sees_all(scope))
+    .bind(case_id)
+    .fetch_optional(db.pool())
+    .await?
+    .map(|_| ())
+    .ok_or(AppError::NotFound)
+}

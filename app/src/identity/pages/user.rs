@@ -203,6 +203,43 @@ fn StatusActions(data: OrgUserData, actions: Actions) -> impl IntoView {
                     <button type="submit" class="danger">"Delete the account"</button>
                 </ActionForm>
             </Confirm>
+            <ResetSecondFactor id name=name.clone() />
         </section>
+    }
+}
+
+/// A lost device: a Global Administrator removes the person's two-step verification (audited);
+/// they set it up again at their next sign-in.
+#[component]
+fn ResetSecondFactor(id: i64, name: String) -> impl IntoView {
+    let action = ServerAction::<crate::accounts::two_factor::ResetUserSecondFactor>::new();
+    let refusal = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
+    view! {
+        <p class="hint">
+            "Lost their phone? A Global Administrator can reset their two-step verification; this also signs them out everywhere."
+        </p>
+        {move || refusal().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+        {move || {
+            matches!(action.value().get(), Some(Ok(())))
+                .then(|| view! { <p class="notice" role="status">"Two-step verification was reset."</p> })
+        }}
+        <Confirm
+            key=format!("second-factor-{id}")
+            ask="Reset two-step verification"
+            what=format!("of {name}")
+            question=format!("Reset the two-step verification of {name}?")
+            consequence="Their authenticator app and recovery codes stop working and they are signed out; they sign in with their password and set it up again."
+        >
+            <ActionForm action=action attr:class="inline">
+                <input type="hidden" name="id" value=id.to_string() />
+                <button type="submit" class="danger">"Reset two-step verification"</button>
+            </ActionForm>
+        </Confirm>
     }
 }

@@ -387,3 +387,24 @@ proptest! {
         check_report(text.as_bytes());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    // Every reported line, accepted or refused, names the row it came from: its number points at
+    // that row of the file, whichever line ending the file uses.
+    #[test]
+    fn each_report_names_its_own_row(
+        rows in proptest::collection::vec("[a-zA-Z0-9@._+ -]{0,30}", 1..40),
+        crlf in any::<bool>(),
+    ) {
+        let text = rows.join(if crlf { "\r\n" } else { "\n" });
+        if let Ok(lines) = parse(text.as_bytes()) {
+            prop_assert!(lines.len() <= rows.len());
+            for line in &lines {
+                let row = rows[line.line - 1].trim();
+                prop_assert_eq!(&line.input, &cut(row, EmailAddress::MAX_LEN));
+            }
+        }
+    }
+}

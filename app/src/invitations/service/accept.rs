@@ -143,7 +143,7 @@ pub async fn register(
     password: &str,
     address: std::net::IpAddr,
 ) -> Result<(String, i64), AppError> {
-    state.security.check_address(address)?;
+    crate::limits::check_address(state, address).await?;
     let mut errors = crate::error::FieldErrors::default();
     let name = errors.check("display_name", DisplayName::parse(display_name));
     let password = errors.check("password", NewPassword::parse(password));
