@@ -51,4 +51,4 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 # Playwright waits for B's health; A answered first.
-LEPTOS_SITE_ADDR=127.0.0.1:3311 SERVICES_HUB_BASE_URL=http://127.0.0.1:3311 exec "$bin"
+LEPTOS_SITE_ADDR=127.0.0.1:3311 SERVICES_HUB_BASE_URL=http://127.0.0.1:3311 exec "$bin" 2>target/e2e-pair/b.log
