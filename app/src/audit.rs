@@ -37,6 +37,7 @@ pub fn action_label(code: &str) -> String {
     let words = match code {
         "account.create" => "Account created",
         "account.password_change" => "Password changed",
+        "account.second_factor_reset" => "Two-step verification reset",
         "agreement.create" => "Agreement created",
         "agreement.activate" => "Agreement activated",
         "benefit.add" => "Benefit added",

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { expect, Page, test, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -186,3 +187,32 @@ export async function confirmAction(page: Page, ask: string | RegExp, question: 
   await expect(box).toBeVisible();
   await box.getByRole('button', { name: confirm }).click();
 }
+
+/** RFC 4648 base32 (a secret as the page shows it, spaces allowed) to bytes. */
+function base32decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of text.replace(/[\s=]/g, '').toUpperCase()) {
+    value = ((value << 5) | alphabet.indexOf(ch)) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The code an authenticator app shows at time step `step` (RFC 6238: SHA-1, 30 s, six digits). */
+export function totp(secret: string, step: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** The current 30-second time step. */
+export const nowStep = () => Math.floor(Date.now() / 1000 / 30);

@@ -1,39 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { expect, test } from './fixtures';
-import { E2E_PASSWORD, enterIdentifier, expectAccessible, expectSignedInAs, hydrated, projectTag, signOut } from './helpers';
+import { E2E_PASSWORD, enterIdentifier, expectAccessible, expectSignedInAs, hydrated, nowStep, projectTag, signOut, totp } from './helpers';
 
 // Runs on the pair (serve-pair.sh), whose instances keep the installation's default: staff and
 // Global Administrators must use two-step verification.
 const A = 'http://127.0.0.1:3310';
 const B = 'http://127.0.0.1:3311';
-
-/** RFC 4648 base32 to bytes. */
-function base32decode(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const ch of text.replace(/[\s=]/g, '').toUpperCase()) {
-    value = ((value << 5) | alphabet.indexOf(ch)) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** RFC 6238 (SHA-1, 30-second steps, six digits). */
-function totp(secret: string, step: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-
-const nowStep = () => Math.floor(Date.now() / 1000 / 30);
 
 test('an operator must set up two-step verification before anything else, then signs in with a code', async ({ page }, testInfo) => {
   const tag = projectTag(testInfo);

@@ -1,35 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { expect, test } from './fixtures';
-import { E2E_PASSWORD, expectAccessible, expectSignedInAs, openProfile, projectTag, signIn, signOut } from './helpers';
-
-/** RFC 4648 base32 (the secret as the page shows it, spaces allowed) to bytes. */
-function base32decode(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const ch of text.replace(/[\s=]/g, '').toUpperCase()) {
-    value = (value << 5) | alphabet.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** RFC 6238 (SHA-1, 30-second steps, six digits): the code an authenticator app shows at `step`. */
-function totp(secret: string, step: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 1_000_000).padStart(6, '0');
-}
-
-const nowStep = () => Math.floor(Date.now() / 1000 / 30);
+import { E2E_PASSWORD, expectAccessible, expectSignedInAs, nowStep, openProfile, projectTag, signIn, signOut, totp } from './helpers';
 
 test('a person turns on two-step verification from Profile and signs in with a code', async ({ page }, testInfo) => {
   const project = projectTag(testInfo);
