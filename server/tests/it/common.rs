@@ -326,7 +326,7 @@ impl TestApp {
 }
 
 /// A message's text as a reader sees it: undoes quoted-printable, should the mailer choose it.
-fn decode_mail(raw: &str) -> String {
+pub fn decode_mail(raw: &str) -> String {
     if !raw.contains("Content-Transfer-Encoding: quoted-printable") {
         return raw.to_owned();
     }

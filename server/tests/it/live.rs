@@ -276,8 +276,8 @@ async fn an_event_on_one_instance_reaches_a_stream_on_another() {
     a.finish().await;
 }
 
-/// The invitation mails of a send leave the outbox in rounds; Manage Users shows how far they
-/// have got, and the mail worker announces each step to the page's stream.
+// The invitation mails of a send leave the outbox in rounds; Manage Users shows how far they
+// have got, and the mail worker announces each step to the page's stream.
 on_both_engines!(manage_users_follows_a_send_as_its_mails_leave, |app| {
     let contoso = workspace(&app, "Contoso", "sa@contoso.com").await;
     let admin = member(&app, contoso, "wa@contoso.com", &["admin"]).await;

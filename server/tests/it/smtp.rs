@@ -75,7 +75,7 @@ impl SmtpServer {
                 let raw = std::fs::read_to_string(&path).expect("eml");
                 let sidecar = std::fs::read_to_string(path.with_extension("json")).expect("json");
                 (
-                    decode_quoted_printable(&raw),
+                    crate::common::decode_mail(&raw),
                     serde_json::from_str(&sidecar).expect("envelope"),
                 )
             })
@@ -88,33 +88,6 @@ impl Drop for SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Undoes quoted-printable, should the mailer choose it for the body.
-fn decode_quoted_printable(raw: &str) -> String {
-    if !raw.contains("Content-Transfer-Encoding: quoted-printable") {
-        return raw.to_owned();
-    }
-    let joined = raw.replace("=\r\n", "");
-    let mut out = Vec::new();
-    let bytes = joined.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'=', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The value of a header line (`Name: value`) in a message's head.
