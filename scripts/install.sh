@@ -62,6 +62,13 @@ if $with_tests; then
   if ! command -v pdftotext >/dev/null; then
     apt_install poppler-utils
   fi
+  # end2end/serve-pair.sh makes the pair's database with psql and waits for A with curl.
+  if ! command -v psql >/dev/null; then
+    apt_install postgresql-client
+  fi
+  if ! command -v curl >/dev/null; then
+    apt_install curl
+  fi
   # aiosmtpd: the real SMTP server the mail tests start (end2end/smtp/server.py).
   if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     step "installing aiosmtpd (the tests' SMTP server)"

@@ -166,6 +166,7 @@ fn EditForm(data: OrgUserData, action: ServerAction<EditOrgUser>) -> impl IntoVi
 fn StatusActions(data: OrgUserData, actions: Actions) -> impl IntoView {
     let id = data.user.id;
     let name = data.user.name.clone();
+    let global = data.caller_is_global;
     let disabled = data.user.status == UserStatus::Disabled;
     let toggle = if disabled {
         view! {
@@ -203,7 +204,8 @@ fn StatusActions(data: OrgUserData, actions: Actions) -> impl IntoView {
                     <button type="submit" class="danger">"Delete the account"</button>
                 </ActionForm>
             </Confirm>
-            <ResetSecondFactor id name=name.clone() />
+            // Only a Global Administrator may (the server refuses anyone else with 403).
+            {global.then(|| view! { <ResetSecondFactor id name=name.clone() /> })}
         </section>
     }
 }

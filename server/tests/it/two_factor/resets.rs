@@ -59,6 +59,28 @@ on_both_engines!(
         // The user enrolls too; the Global Administrator resets it (audited), which signs them out.
         let (_, _) = enroll(&app, &plain).await;
         let id = user.to_string();
+        // The button is offered to the Global Administrator, never to a User Administrator
+        // (whom the server refuses anyway).
+        let page = app
+            .get(&format!("/organization/users/{user}"), Some(&cookie))
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Reset two-step verification"));
+        let helper = app
+            .create_account("work", "helpdesk@contoso.com", "Hal Helpdesk")
+            .await;
+        app.exec(&format!(
+            "INSERT INTO organization_roles (account_id, organization_id, role, created_at) \
+             VALUES ({helper}, {org}, 'user', 0)"
+        ))
+        .await;
+        let helpdesk = app.signed_in("helpdesk@contoso.com", "work").await;
+        let page = app
+            .get(&format!("/organization/users/{user}"), Some(&helpdesk))
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("Una User"));
+        assert!(!page.body.contains("Reset two-step verification"));
         let r = app
             .call(
                 "identity_reset_second_factor",
